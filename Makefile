@@ -1,0 +1,27 @@
+# The two commands of the README:
+#   make quickstart   install, then run the whole pipeline on the embedded default (CPU, no network)
+#   make test         install test needs, then run the test suite
+PY ?= python3
+PIP := $(PY) -m pip
+# On machines without an NVIDIA GPU pin the CPU torch wheel: an unpinned torch resolves to a multi-GB CUDA build.
+TORCH_CONSTRAINT := $(if $(shell command -v nvidia-smi 2>/dev/null),,-c constraints-cpu.txt)
+EXTRAS ?= llamacpp,embed,select,train,eval,report
+
+.PHONY: install quickstart test test-fast test-vllm bench
+
+install:
+	$(PIP) install -q $(TORCH_CONSTRAINT) -e '.[$(EXTRAS)]'
+
+quickstart: install
+	$(PY) -m naturalthoughts run recipes/quickstart.yaml
+
+test:
+	$(PIP) install -q $(TORCH_CONSTRAINT) -e '.[test]'
+	bash scripts/install-test-system-deps.sh
+	$(PY) -m pytest -q
+
+test-fast:
+	$(PY) -m pytest -q -m "not slow"
+
+bench:
+	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done

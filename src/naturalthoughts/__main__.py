@@ -1,0 +1,5 @@
+import sys
+
+from naturalthoughts.cli import main
+
+sys.exit(main())

@@ -1,0 +1,87 @@
+"""Options shared by every stage's CLI: backend choice and sampling (one convention for all stages).
+
+``naturalthoughts STAGE --in PATH --out DIR [--backend NAME --model NAME --base-url URL --api-key-env VAR
+--concurrency N] [--max-tokens N --temperature T --top-p P --seed S -n N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from naturalthoughts.backends.base import BackendSpec, SamplingParams
+
+
+def add_io_args(p: argparse.ArgumentParser, *, in_help: str, out_help: str = "output folder (data.parquet + manifest.json)") -> None:
+    p.add_argument("--in", dest="input", required=True, metavar="PATH", help=in_help)
+    p.add_argument("--out", required=True, metavar="DIR", help=out_help)
+
+
+def add_backend_args(p: argparse.ArgumentParser, *, prefix: str = "", default_backend: str = "llamacpp",
+                     default_model: str = "smollm2-135m", title: str | None = None) -> None:
+    """Add ``--{prefix}backend``, ``--{prefix}model`` and backend options (``prefix`` e.g. ``judge-``)."""
+    g = p.add_argument_group(title or f"{prefix or 'model '}backend")
+    dest = prefix.replace("-", "_")
+    g.add_argument(f"--{prefix}backend", dest=f"{dest}backend", default=default_backend,
+                   help=f"llamacpp | openai | vllm | transformers | fake (default: {default_backend})")
+    g.add_argument(f"--{prefix}model", dest=f"{dest}model", default=default_model,
+                   help=f"model alias, GGUF path, HF repo id or served model name (default: {default_model})")
+    g.add_argument(f"--{prefix}base-url", dest=f"{dest}base_url", default=None,
+                   help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1 (openai backend)")
+    g.add_argument(f"--{prefix}api-key-env", dest=f"{dest}api_key_env", default=None, metavar="VAR",
+                   help="name of the environment variable holding the API key (the key is never written anywhere)")
+    g.add_argument(f"--{prefix}concurrency", dest=f"{dest}concurrency", type=int, default=8,
+                   help="requests in flight at once (openai backend; default 8)")
+    g.add_argument(f"--{prefix}rpm", dest=f"{dest}rpm", type=float, default=None, help="requests-per-minute limit")
+    g.add_argument(f"--{prefix}tpm", dest=f"{dest}tpm", type=float, default=None, help="tokens-per-minute limit")
+    g.add_argument(f"--{prefix}backend-option", dest=f"{dest}backend_options", action="append", default=[],
+                   metavar="KEY=VALUE", help="backend-specific option, repeatable (e.g. n_ctx=4096, tensor_parallel_size=8)")
+
+
+def backend_spec_from_args(args: argparse.Namespace, prefix: str = "") -> BackendSpec:
+    dest = prefix.replace("-", "_")
+    options = {}
+    for item in getattr(args, f"{dest}backend_options"):
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"--{prefix}backend-option expects KEY=VALUE, got {item!r}")
+        try:
+            options[key] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key] = value
+    return BackendSpec(
+        backend=getattr(args, f"{dest}backend"),
+        model=getattr(args, f"{dest}model"),
+        base_url=getattr(args, f"{dest}base_url"),
+        api_key_env=getattr(args, f"{dest}api_key_env"),
+        concurrency=getattr(args, f"{dest}concurrency"),
+        requests_per_minute=getattr(args, f"{dest}rpm"),
+        tokens_per_minute=getattr(args, f"{dest}tpm"),
+        options=options,
+    )
+
+
+def add_sampling_args(p: argparse.ArgumentParser, *, max_tokens: int = 1024, temperature: float = 0.6,
+                      top_p: float = 0.95, with_n: bool = True) -> None:
+    g = p.add_argument_group("sampling")
+    g.add_argument("--max-tokens", type=int, default=max_tokens, help=f"generation budget per sample (default {max_tokens})")
+    g.add_argument("--temperature", type=float, default=temperature, help=f"default {temperature}")
+    g.add_argument("--top-p", type=float, default=top_p, help=f"default {top_p}")
+    g.add_argument("--seed", type=int, default=0, help="base seed; sample i uses seed+i (default 0)")
+    if with_n:
+        g.add_argument("-n", type=int, default=1, help="samples per question (default 1)")
+
+
+def sampling_from_args(args: argparse.Namespace) -> SamplingParams:
+    return SamplingParams(max_tokens=args.max_tokens, temperature=args.temperature, top_p=args.top_p, seed=args.seed)
+
+
+def add_cache_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cache", default=None, metavar="PATH",
+                   help="row cache (SQLite); default $NATURALTHOUGHTS_CACHE or ~/.cache/naturalthoughts/requests.sqlite")
+
+
+def add_bad_row_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--on-bad-row", choices=["fail", "skip"], default="fail",
+                   help="fail: stop at the first bad row, naming file and line (default); "
+                        "skip: drop it, write it to rejects.parquet and count it in the manifest")
