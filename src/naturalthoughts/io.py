@@ -150,19 +150,29 @@ def _iter_jsonl(p: Path, sink: RowSink) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _iter_csv(p: Path, sink: RowSink, delimiter: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        # Locate the line of the offending byte so the message points at it.
-        line_no = p.read_bytes()[: exc.start].count(b"\n") + 1
-        raise BadRowError(str(p), line_no, None, f"not valid UTF-8 ({exc.reason}); re-save the file as UTF-8") from exc
+    # surrogateescape keeps undecodable bytes as lone surrogates, so one bad row is reported (or skipped) by its own
+    # line instead of the whole file failing to decode.
+    text = p.read_bytes().decode("utf-8-sig", errors="surrogateescape")
     reader = csv.DictReader(text.splitlines(keepends=True), delimiter=delimiter)
     for rec in reader:
         line_no = reader.line_num
         if None in rec:  # more cells than header columns
             sink.bad("extra_cells", str(p), line_no, None, f"{len(rec[None])} more cells than header columns", str(rec))
             continue
+        bad_field = next((k for k, v in rec.items() if isinstance(v, str) and not _is_utf8(v)), None)
+        if bad_field is not None:
+            sink.bad("bad_encoding", str(p), line_no, bad_field, "not valid UTF-8; re-save the file as UTF-8",
+                     repr(rec[bad_field].encode("utf-8", "surrogateescape")[:200]))
+            continue
         yield line_no, rec
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _iter_datasets_dir(p: Path) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -1,1 +1,12 @@
-"""ingest stage."""
+"""ingest stage: question pools and existing traces in, schema-conformant stage folders out.
+
+* :func:`ingest_questions` — NaturalReasoning, plain question/answer and multiple-choice files → ``QUESTION_SCHEMA``,
+  with exact/near dedup (:mod:`.dedup`) and n-gram decontamination (:mod:`.decontam`).
+* :func:`ingest_traces` — existing traces (s1K, OpenThoughts, NaturalReasoning ``responses``, provider exports)
+  → ``TRACE_SCHEMA``.
+"""
+
+from naturalthoughts.ingest.questions import ingest_questions, normalise_question, parse_mapping
+from naturalthoughts.ingest.traces import ingest_traces
+
+__all__ = ["ingest_questions", "ingest_traces", "normalise_question", "parse_mapping"]
