@@ -6,7 +6,7 @@ non-alphanumeric characters turned into one space), so "What is 2+2?" and "what 
 *Near* duplicates are measured by the **Jaccard similarity of the sets of character 5-grams** of the normalised
 text. Character shingles suit questions (NaturalReasoning's average 55 words): a changed word or an inserted clause
 costs a few shingles, not a whole word n-gram window. Candidates come from MinHash LSH (``datasketch``: 128
-permutations, banded at the threshold), and every candidate pair is then checked with the exact Jaccard of the two
+permutations, banded just below the threshold), and every candidate pair is then checked with the exact Jaccard of the two
 shingle sets, so a reported pair always really meets the threshold (LSH only decides which pairs get checked; it can
 miss a borderline pair, it never invents one). NaturalReasoning deduplicated at a similarity of 0.55; their measure is
 not published, so 0.55 here is the same number on a documented measure, not a reproduction.
@@ -87,7 +87,9 @@ def near_duplicates(
         raise ImportError("near-duplicate detection needs `datasketch` (pip install datasketch), "
                           "or use --dedup exact") from exc
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    # LSH only proposes candidates (each is verified exactly below), so it is banded a little below the threshold
+    # to miss fewer borderline pairs; datasketch cannot band above ~0.9 with 128 permutations.
+    lsh = MinHashLSH(threshold=max(0.05, min(threshold, 0.9) - 0.05), num_perm=num_perm)
     kept_shingles: dict[int, set[str]] = {}
     out: list[Match] = []
     for i, text in enumerate(texts):
