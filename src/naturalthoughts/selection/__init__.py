@@ -1,1 +1,12 @@
-"""selection stage."""
+"""Selection stage: which teacher traces to distil (NaturalThoughts §3.2).
+
+``select(table, "disagree+strategies", 10_000, seed=0)`` returns a :class:`SelectionResult`;
+``run_select(input, out_dir, strategy, n, ...)`` writes the stage folder. Strategies live in
+:data:`naturalthoughts.selection.registry.STRATEGIES`.
+"""
+
+from naturalthoughts.selection.base import SelectionError
+from naturalthoughts.selection.compose import SelectionResult, parse_chain, run_select, select
+from naturalthoughts.selection.registry import STRATEGIES
+
+__all__ = ["STRATEGIES", "SelectionError", "SelectionResult", "parse_chain", "run_select", "select"]

@@ -1,0 +1,170 @@
+"""``semantic``: embedding diversity (NaturalThoughts §3.2: cluster question embeddings, sample uniformly per cluster).
+
+Three methods on the ``embedding`` column (L2-normalised, i.e. cosine geometry):
+
+* ``hdbscan`` — density-based, as in the paper: PCA to ``pca_dims`` (32) then ``sklearn.cluster.HDBSCAN``.
+  HDBSCAN is superlinear (raw 384-dim takes most of an hour at 50k rows), so ``auto`` uses it up to 100k rows.
+  Noise points (label -1) form one extra cluster (``noise="group"``) or count as one cluster each
+  (``noise="singletons"``).
+* ``kmeans`` — scalable cluster-balanced: faiss k-means with many clusters (``clusters``, default
+  rows/100 capped at 1000) trained on a subsample of 256 points per cluster, then every row assigned to its
+  nearest centroid. ``auto`` picks it above 100k rows.
+* ``kcenter`` — k-center greedy (farthest-point) for coverage. Exact over the whole pool when
+  rows x N <= 5e8; above that it runs inside each k-means cluster with balanced quotas, because the exact
+  greedy costs rows x N distance evaluations (2.8M x 100k is ~1e14 flops).
+
+Rows are taken round-robin across clusters (a random cluster order each round), so every cluster gives the same
+number of rows and small clusters' unused share goes to the others. ``selection_score`` is the row's inclusion
+probability in its cluster (kcenter: its distance to the nearest earlier pick when it was picked).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from naturalthoughts.selection.base import Pool, Ranking, Strategy, balanced_quotas, round_robin
+
+HDBSCAN_MAX_ROWS = 100_000
+EXACT_KCENTER_MAX_WORK = 5e8
+_CHUNK = 262_144
+
+
+def _seed_int(rng: np.random.Generator) -> int:
+    return int(rng.integers(0, 2**31 - 1))
+
+
+def default_clusters(rows: int) -> int:
+    return int(min(1000, max(2, rows // 100), max(rows, 1)))
+
+
+def cluster_hdbscan(pool: Pool, active: np.ndarray, rng: np.random.Generator, *, pca_dims: int = 32,
+                    min_cluster_size: int = 10, noise: str = "group") -> tuple[np.ndarray, dict]:
+    from sklearn.cluster import HDBSCAN
+    from sklearn.decomposition import PCA
+
+    x = pool.embeddings(active)
+    dims = min(pca_dims, x.shape[1], len(active))
+    if dims < x.shape[1]:
+        x = PCA(n_components=dims, svd_solver="randomized", random_state=_seed_int(rng)).fit_transform(x)
+    if len(active) < max(2, min_cluster_size):
+        labels = np.zeros(len(active), dtype=np.int64)
+    else:
+        labels = HDBSCAN(min_cluster_size=min_cluster_size, copy=True).fit_predict(x).astype(np.int64)
+    n_clusters = int(labels.max()) + 1 if len(labels) else 0
+    is_noise = labels < 0
+    if noise == "singletons":
+        labels[is_noise] = n_clusters + np.arange(int(is_noise.sum()))
+    elif noise == "group":
+        labels[is_noise] = n_clusters
+    else:
+        raise ValueError(f"semantic: noise must be 'group' or 'singletons', not {noise!r}")
+    return labels, {"pca_dims": int(dims), "min_cluster_size": min_cluster_size, "density_clusters": n_clusters,
+                    "noise_points": int(is_noise.sum()), "noise": noise}
+
+
+def cluster_kmeans(pool: Pool, active: np.ndarray, rng: np.random.Generator, *, clusters: int | None = None,
+                   niter: int = 20, points_per_cluster: int = 256) -> tuple[np.ndarray, np.ndarray, dict]:
+    """faiss k-means on a subsample, then nearest-centroid assignment of every row (in chunks: bounded memory)."""
+    import faiss
+
+    k = min(clusters or default_clusters(len(active)), len(active))
+    train_n = min(len(active), k * points_per_cluster)
+    train = active[np.sort(rng.choice(len(active), size=train_n, replace=False))]
+    x = pool.embeddings(train)
+    km = faiss.Kmeans(x.shape[1], k, niter=niter, seed=_seed_int(rng), spherical=True, verbose=False,
+                      max_points_per_centroid=points_per_cluster, min_points_per_centroid=1)
+    km.train(x)
+    del x
+    index = faiss.IndexFlatIP(km.centroids.shape[1])
+    index.add(km.centroids)
+    labels = np.empty(len(active), dtype=np.int64)
+    for start in range(0, len(active), _CHUNK):
+        _, nearest = index.search(pool.embeddings(active[start:start + _CHUNK]), 1)
+        labels[start:start + _CHUNK] = nearest[:, 0]
+    return labels, km.centroids, {"clusters": int(k), "train_points": int(train_n), "niter": niter}
+
+
+def farthest_points(x: np.ndarray, quota: int, first: int) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy k-center on unit vectors: start at ``first``, then repeatedly the point farthest from all picks.
+
+    Returns (picked indices, distance of each pick to the nearest earlier pick; the first gets the radius its
+    pick alone covers). Hand-written because sklearn/faiss offer no k-center greedy; it is ~10 lines of numpy.
+    """
+    quota = min(quota, len(x))
+    picked = np.empty(quota, dtype=np.int64)
+    radius = np.empty(quota, dtype=np.float64)
+    if quota == 0:
+        return picked, radius
+    min_sq = np.maximum(2.0 - 2.0 * (x @ x[first]), 0.0)
+    picked[0] = first
+    radius[0] = float(np.sqrt(min_sq.max()))
+    for i in range(1, quota):
+        j = int(np.argmax(min_sq))
+        picked[i], radius[i] = j, float(np.sqrt(min_sq[j]))
+        np.minimum(min_sq, np.maximum(2.0 - 2.0 * (x @ x[j]), 0.0), out=min_sq)
+    return picked, radius
+
+
+def _rank_kcenter(pool: Pool, active: np.ndarray, rng: np.random.Generator, limit: int, clusters: int | None) -> Ranking:
+    take = min(limit, len(active))
+    if clusters is None:
+        clusters = 1 if len(active) * take <= EXACT_KCENTER_MAX_WORK else default_clusters(len(active))
+    if clusters <= 1:
+        labels, info = np.zeros(len(active), dtype=np.int64), {"clusters": 1}
+    else:
+        labels, _, info = cluster_kmeans(pool, active, rng, clusters=clusters)
+    sizes = np.bincount(labels)
+    quotas = balanced_quotas(sizes, take)
+    by_cluster = np.argsort(labels, kind="stable")
+    bounds = np.r_[0, np.cumsum(sizes)]
+    chosen, within_rank, radius, group = [], [], [], []
+    for c in np.flatnonzero(quotas):
+        members = by_cluster[bounds[c]:bounds[c + 1]]
+        x = pool.embeddings(active[members])
+        first = int(np.argmax(x @ x.mean(axis=0)))  # the member nearest the cluster's mean direction
+        picked, r = farthest_points(x, int(quotas[c]), first)
+        chosen.append(members[picked])
+        within_rank.append(np.arange(len(picked)))
+        radius.append(r)
+        group.append(np.full(len(picked), c))
+    if not chosen:
+        return Ranking(order=np.zeros(0, dtype=np.int64), scores=np.zeros(0))
+    chosen_a, rank_a, radius_a, group_a = (np.concatenate(v) for v in (chosen, within_rank, radius, group))
+    cluster_turn = rng.permutation(len(sizes))[group_a]  # round-robin across clusters, farthest-first within
+    order = np.lexsort((cluster_turn, rank_a))
+    info.update({"method": "kcenter", "max_pick_distance": float(radius_a[rank_a > 0].max()) if (rank_a > 0).any() else 0.0})
+    return Ranking(order=active[chosen_a[order]], scores=radius_a[order], report=info)
+
+
+def rank_semantic(pool: Pool, active: np.ndarray, rng: np.random.Generator, limit: int, method: str = "auto",
+                  clusters: int | None = None, pca_dims: int = 32, min_cluster_size: int = 10,
+                  noise: str = "group") -> Ranking:
+    if method == "auto":
+        method = "hdbscan" if len(active) <= HDBSCAN_MAX_ROWS else "kmeans"
+    if len(active) == 0:
+        return Ranking(order=active, report={"method": method})
+    if method == "kcenter":
+        return _rank_kcenter(pool, active, rng, limit, clusters)
+    if method == "hdbscan":
+        labels, info = cluster_hdbscan(pool, active, rng, pca_dims=pca_dims, min_cluster_size=min_cluster_size, noise=noise)
+    elif method == "kmeans":
+        labels, _, info = cluster_kmeans(pool, active, rng, clusters=clusters)
+    else:
+        raise ValueError(f"semantic: method must be auto, hdbscan, kmeans or kcenter, not {method!r}")
+    sizes = np.bincount(labels)
+    order = round_robin(labels, rng)
+    nonempty = sizes[sizes > 0]
+    info.update({"method": method, "groups": int(len(nonempty)), "group_size_min": int(nonempty.min()),
+                 "group_size_median": float(np.median(nonempty)), "group_size_max": int(nonempty.max()),
+                 "groups_covered": int(len(np.unique(labels[order[:limit]])))})
+    return Ranking(order=active[order], groups=labels[order], group_sizes=sizes, report=info)
+
+
+STRATEGY = Strategy(
+    name="semantic",
+    summary="cluster question embeddings (HDBSCAN / faiss k-means / k-center greedy), sample evenly across clusters",
+    paper="NaturalThoughts §3.2 semantic-embedding diversity (density-based clustering)",
+    columns=("embedding",),
+    rank=rank_semantic,
+    options={"method": "auto", "clusters": None, "pca_dims": 32, "min_cluster_size": 10, "noise": "group"},
+)
