@@ -26,6 +26,7 @@ from naturalthoughts.selection.base import Pool, Ranking, Strategy, balanced_quo
 
 HDBSCAN_MAX_ROWS = 100_000
 EXACT_KCENTER_MAX_WORK = 5e8
+KMEANS_PLUSPLUS_MAX_WORK = 2e7
 _CHUNK = 262_144
 
 
@@ -73,7 +74,14 @@ def cluster_kmeans(pool: Pool, active: np.ndarray, rng: np.random.Generator, *, 
     x = pool.embeddings(train)
     km = faiss.Kmeans(x.shape[1], k, niter=niter, seed=_seed_int(rng), spherical=True, verbose=False,
                       max_points_per_centroid=points_per_cluster, min_points_per_centroid=1)
-    km.train(x)
+    init = None
+    if train_n * k <= KMEANS_PLUSPLUS_MAX_WORK:
+        # faiss seeds k-means with random points, which on small pools with unequal clusters often splits a big
+        # cluster and merges small ones; k-means++ seeding avoids that and is cheap at this size.
+        from sklearn.cluster import kmeans_plusplus
+
+        init, _ = kmeans_plusplus(x, k, random_state=_seed_int(rng))
+    km.train(x, init_centroids=init)
     del x
     index = faiss.IndexFlatIP(km.centroids.shape[1])
     index.add(km.centroids)
