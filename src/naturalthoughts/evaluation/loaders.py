@@ -107,7 +107,9 @@ def from_mmlu_pro(rec: Record, where: str) -> Item:
     question = _text(rec, "question", where, "mmlu-pro")
     if "options" not in rec:
         raise BenchmarkError(f"{where}: missing column 'options' (MMLU-Pro rows carry a list of up to 10 options)")
-    options = [o for o in _list(rec["options"], where, "options") if o and o != "N/A"]
+    options = _list(rec["options"], where, "options")
+    while options and options[-1] in ("", "N/A"):  # early MMLU-Pro releases padded short option lists at the end
+        options.pop()
     gold = _letter(_text(rec, "answer", where, "mmlu-pro"), len(options), where, "answer")
     if rec.get("answer_index") not in (None, ""):
         index = _index(rec["answer_index"], len(options), where, "answer_index")
