@@ -39,6 +39,7 @@ def _ingest_args(p):
     p.add_argument("--in", dest="input", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--no-rejects-file", dest="write_rejects", action="store_false")
 
 
 def _ingest_main(args):
@@ -236,6 +237,9 @@ def test_second_run_skips_everything_and_one_change_reruns_only_downstream(tmp_p
     assert (run / "recipe.resolved.yaml").exists() and (run / "04-select" / "first" / "_SUCCESS").exists()
     resolved = load_recipe(run / "recipe.resolved.yaml", run_dir=run)  # the resolved recipe is itself valid
     assert resolved.find("generate").options["max_tokens"] == 10
+    assert resolved.find("ingest").options["no_rejects_file"] is False and resolved.find("generate").options["interrupt"] is False
+    # ... and describes exactly what ran: `status` (which reads it) finds everything done
+    assert {s.status for s in run_status(plan_recipe(resolved))} == {"done"}
 
     toy_stages.clear()
     summary, lines = _run(path, run)

@@ -59,14 +59,14 @@ class RecipeError(ValueError):
 class StageKind:
     """How the runner treats one pipeline stage.
 
-    ``input_dest``: the argparse dest of the stage's main input flag (None: the stage has no single input, e.g.
-    evaluate, whose inputs are the models named in its options). ``upstream``: the stage whose output is the
-    default input.
+    ``input_flag``: the stage's main input flag (None: the stage has no single input, e.g. evaluate, whose
+    inputs are the models named in its options; ``RUN``: the run folder as positional argument). ``upstream``:
+    the stage whose output is the default input.
     """
 
     name: str
     folder: str
-    input_dest: str | None
+    input_flag: str | None
     upstream: str | None
 
 
@@ -74,14 +74,14 @@ class StageKind:
 STAGE_KINDS: dict[str, StageKind] = {
     k.name: k
     for k in (
-        StageKind("ingest", "01-ingest", "input", None),
-        StageKind("generate", "02-generate", "input", "ingest"),
-        StageKind("annotate", "03-annotate", "input", "generate"),
-        StageKind("select", "04-select", "input", "annotate"),
-        StageKind("build-sft", "05-build-sft", "input", "select"),
-        StageKind("train", "06-train", "data", "build-sft"),
+        StageKind("ingest", "01-ingest", "--in", None),
+        StageKind("generate", "02-generate", "--in", "ingest"),
+        StageKind("annotate", "03-annotate", "--in", "generate"),
+        StageKind("select", "04-select", "--in", "annotate"),
+        StageKind("build-sft", "05-build-sft", "--in", "select"),
+        StageKind("train", "06-train", "--data", "build-sft"),
         StageKind("evaluate", "07-evaluate", None, None),
-        StageKind("report", "08-report", "run", None),
+        StageKind("report", "08-report", "RUN", None),
     )
 }
 STAGE_ORDER: list[str] = list(STAGE_KINDS)
@@ -209,9 +209,10 @@ def parse_recipe(data: Any, *, path: Path | None = None, run_dir: str | os.PathL
     if not isinstance(data, dict):
         raise RecipeError("a recipe is a YAML mapping with a `stages:` key", path=path, line=1)
     for key in data:
-        if key not in TOP_LEVEL_KEYS:
-            raise RecipeError(f"unknown top-level key {key!r}; known: {', '.join(TOP_LEVEL_KEYS)}",
-                              path=path, line=line_of(data, key))
+        # `x-…` keys are free (as in docker-compose): a place for YAML anchors that instances merge with `<<:`
+        if key not in TOP_LEVEL_KEYS and not str(key).startswith("x-"):
+            raise RecipeError(f"unknown top-level key {key!r}; known: {', '.join(TOP_LEVEL_KEYS)} (and x-… for "
+                              "YAML anchors)", path=path, line=line_of(data, key))
     name = str(data.get("name") or (path.stem if path else "run"))
     stages_raw = data.get("stages")
     if not isinstance(stages_raw, dict) or not stages_raw:
@@ -307,7 +308,7 @@ def _expand_for_each(recipe: Recipe) -> None:
             continue
         template = insts[0]
         source = template.for_each_of
-        if source is None and template.input is None and STAGE_KINDS[stage].input_dest:
+        if source is None and template.input is None and STAGE_KINDS[stage].input_flag:
             upstream = default_upstream(recipe, stage)
             if upstream and upstream in recipe.stages and any(i.name for i in recipe.stages[upstream]):
                 source = upstream
@@ -377,7 +378,7 @@ def _check_inputs(recipe: Recipe) -> None:
                 p = Path(resolve_path(inst.input))
                 if not p.exists() and not _looks_remote(inst.input):
                     raise recipe.error(f"{owner}: input path {inst.input!r} does not exist (key `in`)", in_line)
-        elif kind.input_dest and kind.name != "report":
+        elif kind.input_flag and kind.name != "report":
             upstream = default_upstream(recipe, inst.stage)
             if upstream is None:
                 wanted = f"the output of stage {kind.upstream!r} (not in this recipe)" if kind.upstream else "an input"

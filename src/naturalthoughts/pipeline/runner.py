@@ -40,6 +40,7 @@ import yaml
 from naturalthoughts.pipeline.recipe import (
     STAGE_KINDS,
     STAGE_ORDER,
+    PACKAGE_PREFIX,
     Instance,
     Recipe,
     RecipeError,
@@ -51,9 +52,14 @@ from naturalthoughts.store import MANIFEST_FILE, SUCCESS_FILE, hash_input, is_co
 
 STATE_DIR = ".runner"
 RESOLVED_FILE = "recipe.resolved.yaml"
-# Argparse dests the runner wires itself; they are not part of an instance's config hash (inputs are hashed by
-# content instead, and moving the run folder must not make everything stale).
-WIRED_DESTS = ("input", "data", "out", "cache", "run")
+# Flags the runner wires itself from the run folder layout; they are not part of an instance's config hash
+# (inputs are hashed by content instead, and moving the run folder must not make everything stale).
+WIRED_FLAGS = ("--in", "--data", "--out", "--cache")
+
+
+def wired_dests(parser: argparse.ArgumentParser) -> set[str]:
+    """Dests of the flags the runner sets (plus positionals such as the report's RUN)."""
+    return {a.dest for a in parser._actions if set(a.option_strings) & set(WIRED_FLAGS) or not a.option_strings}
 
 
 # ------------------------------------------------------------------------------------------ parsers
@@ -114,13 +120,14 @@ def options_to_argv(parser: argparse.ArgumentParser, options: dict[str, Any], *,
                     lines: dict[str, int | None], recipe: Recipe) -> tuple[list[str], dict[str, str]]:
     """Spell ``options`` as the stage's CLI flags; returns (argv, flag → recipe key) for error messages."""
     actions = option_actions(parser)
+    wired = wired_dests(parser)
     argv: list[str] = []
     flag_keys: dict[str, str] = {}
     for key, value in options.items():
         line = lines.get(key)
         action = actions.get(key)
-        if action is None or action.dest in WIRED_DESTS:
-            known = sorted(k for k, a in actions.items() if a.dest not in WIRED_DESTS and k == recipe_key(a))
+        if action is None or action.dest in wired:
+            known = sorted(k for k, a in actions.items() if a.dest not in wired and k == recipe_key(a))
             hint = difflib.get_close_matches(key, known, n=1)
             why = "is wired by the runner" if action is not None else "is not an option of this stage"
             raise recipe.error(f"{owner}: `{key}` {why}" + (f"; did you mean `{hint[0]}`?" if hint else "")
@@ -132,8 +139,7 @@ def options_to_argv(parser: argparse.ArgumentParser, options: dict[str, Any], *,
         if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction, argparse._StoreConstAction)):
             if not isinstance(value, bool):
                 raise recipe.error(f"{owner}: `{key}` is a switch; write true or false, got {value!r}", line)
-            wanted = action.const if not isinstance(action, argparse._StoreFalseAction) else False
-            if value == bool(wanted) or (isinstance(action, argparse._StoreConstAction) and value):
+            if value:  # the recipe key is the flag's name: `no_cache: true` means "--no-cache"
                 argv.append(flag)
             continue
         if isinstance(action, argparse.BooleanOptionalAction):
@@ -218,6 +224,9 @@ def plan_recipe(recipe: Recipe) -> Plan:
 
 
 def _replace_refs(recipe: Recipe, value: Any, line: int | None, owner: str, deps: list[str]) -> Any:
+    """``@stage/...`` → that instance's folder (recorded as a dependency); ``package:REL`` → a bundled file."""
+    if isinstance(value, str) and value.startswith(PACKAGE_PREFIX):
+        return resolve_path(value)
     if isinstance(value, str) and value.startswith("@"):
         target, sub = resolve_reference(recipe, value, line, owner)
         deps.append(target.key)
@@ -248,7 +257,7 @@ def _plan_instance(recipe: Recipe, inst: Instance) -> PlannedInstance:
     if inst.stage == "report":
         wired += [str(recipe.run_dir)]
         deps += [i.key for i in recipe.instances() if i.stage != "report"]
-    elif kind.input_dest:
+    elif kind.input_flag:
         source = inst.input if inst.input is not None else f"@{default_upstream(recipe, inst.stage)}"
         if source.startswith("@"):
             target, sub = resolve_reference(recipe, source, inst.option_lines.get("in", inst.line), owner)
@@ -257,14 +266,13 @@ def _plan_instance(recipe: Recipe, inst: Instance) -> PlannedInstance:
         else:
             in_path = resolve_path(source)
             user_inputs.append(in_path)
-        flag = _flag_for_dest(parser, kind.input_dest)
-        if flag is None:
-            raise recipe.error(f"{owner}: the {inst.stage} command has no input option (--{kind.input_dest}); "
+        if not _has_flag(parser, kind.input_flag):
+            raise recipe.error(f"{owner}: the {inst.stage} command has no {kind.input_flag} option; "
                                "cannot wire its input", inst.line)
-        wired += [flag, in_path]
-    if _flag_for_dest(parser, "out"):
+        wired += [kind.input_flag, in_path]
+    if _has_flag(parser, "--out"):
         wired += ["--out", str(folder)]
-    if _flag_for_dest(parser, "cache"):
+    if _has_flag(parser, "--cache"):
         wired += ["--cache", str(recipe.cache)]
     try:
         args = parser.parse_args(wired + argv)
@@ -277,18 +285,16 @@ def _plan_instance(recipe: Recipe, inst: Instance) -> PlannedInstance:
                 message = message.replace(flag, f"`{key}` ({flag})")
                 break
         raise recipe.error(f"{owner}: {message}", line) from None
-    config = {k: v for k, v in sorted(vars(args).items()) if k not in WIRED_DESTS and not k.startswith("_")}
+    skip = wired_dests(parser)
+    config = {k: v for k, v in sorted(vars(args).items()) if k not in skip and not k.startswith("_")}
     config_text = stable_json({"stage": inst.stage, "options": config}).replace(str(recipe.run_dir), "$RUN")
     return PlannedInstance(inst, folder, wired + argv, args, json.loads(config_text)["options"],
                            hashlib.sha256(config_text.encode()).hexdigest(), list(dict.fromkeys(deps)), user_inputs,
                            recipe.run_dir)
 
 
-def _flag_for_dest(parser: argparse.ArgumentParser, dest: str) -> str | None:
-    for action in parser._actions:
-        if action.dest == dest:
-            return max(action.option_strings, key=len) if action.option_strings else ""
-    return None
+def _has_flag(parser: argparse.ArgumentParser, flag: str) -> bool:
+    return flag in parser._option_string_actions
 
 
 # ------------------------------------------------------------------------------------------------ state
@@ -380,11 +386,14 @@ def resolved_recipe(plan: Plan) -> dict[str, Any]:
     stages: dict[str, Any] = {}
     for p in plan.items:
         parser = stage_parser(p.inst.stage)
+        skip = wired_dests(parser)
         opts: dict[str, Any] = {}
         for action in parser._actions:
-            if not action.option_strings or isinstance(action, argparse._HelpAction) or action.dest in WIRED_DESTS:
+            if not action.option_strings or isinstance(action, argparse._HelpAction) or action.dest in skip:
                 continue
             value = getattr(p.args, action.dest, None)
+            if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction, argparse._StoreConstAction)):
+                value = value == action.const and value != action.default  # was the flag given?
             opts[recipe_key(action)] = _yaml_safe(value)
         if p.inst.input is not None and not p.inst.input.startswith("@"):
             opts = {"in": resolve_path(p.inst.input), **opts}

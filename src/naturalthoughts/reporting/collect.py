@@ -204,6 +204,11 @@ def evaluation_rows(stage: StageInfo) -> list[dict[str, Any]]:
 def training_log(stage: StageInfo) -> list[dict[str, Any]]:
     """Loss points of a train output (its manifest's log, or the HF trainer_state.json)."""
     manifest = stage.manifest or {}
+    table = read_columns(stage.folder, ("step", "loss"))
+    if table is not None and {"step", "loss"} <= set(table.column_names):
+        points = [r for r in table.to_pylist() if r["loss"] is not None]
+        if points:
+            return points
     for key in ("log_history", "loss_history", "losses"):
         hist = (manifest.get("extra") or {}).get(key)
         if isinstance(hist, list) and hist:
