@@ -14,6 +14,9 @@ Evaluate a model in the paper's thinking modes, optionally under thinking budget
   naturalthoughts evaluate --model llamacpp:smollm2-135m --benchmark nt-mcq \\
       --mode no-think,think --budget 256,1024 --seeds 3 --out runs/eval
 
+--model BACKEND:MODEL[@URL] picks the backend too: llamacpp:smollm2-135m, openai:NAME@http://127.0.0.1:8000/v1,
+vllm:HF_ID, transformers:PATH (or use --backend and --model separately).
+
 Benchmarks: nt-mcq (embedded, 48 questions), gpqa-diamond, mmlu-pro, supergpqa, math-500 (hub when
 reachable), NAME:PATH for a local copy of an official release (e.g. gpqa-diamond:gpqa_diamond.csv), or any
 JSONL/CSV/Parquet file (generic layouts: question + options/A..J + answer letter, or question + answer).
