@@ -1,0 +1,86 @@
+"""Executor options shared by every stage that calls models row by row (generate, annotate, embedding).
+
+``--executor local`` (default) runs in this process; ``--executor ray [--ray-address ADDR]`` spreads batches over
+Ray actors; ``--shard I/N`` runs one deterministic slice of the input with either executor.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from naturalthoughts.executors.sharding import Shard
+
+EXECUTORS = ("local", "ray")
+
+
+@dataclass(frozen=True)
+class ExecutorOptions:
+    """How a stage's rows are executed. None of this changes the output rows, only where they are computed."""
+
+    executor: str = "local"
+    shard: Shard | None = None
+    ray_address: str | None = None  # None: start a local Ray instance; "auto" or "ray://host:10001": join a cluster
+    workers: int = 2  # Ray actors, each owning its own backend
+    batch_size: int = 32  # rows per Ray batch: the unit of retry after a worker dies
+    cpus_per_worker: float = 1.0
+    gpus_per_worker: float = 0.0  # 1 for a vLLM engine per GPU
+    num_cpus: int | None = None  # only for a Ray instance started here (None: all cores)
+
+    def __post_init__(self) -> None:
+        if self.executor not in EXECUTORS:
+            raise ValueError(f"unknown executor {self.executor!r}; choose one of: {', '.join(EXECUTORS)}")
+        if self.workers < 1:
+            raise ValueError(f"--ray-workers must be at least 1, got {self.workers}")
+        if self.batch_size < 1:
+            raise ValueError(f"--ray-batch-size must be at least 1, got {self.batch_size}")
+
+    def manifest_extra(self) -> dict[str, Any]:
+        """What a stage records under ``extra.executor`` (kept out of the config: it does not change the rows)."""
+        d = asdict(self)
+        d["shard"] = str(self.shard) if self.shard else None
+        if self.executor == "local":
+            return {"executor": "local", "shard": d["shard"]}
+        return d
+
+
+def add_executor_args(p: argparse.ArgumentParser) -> None:
+    """Add ``--executor``, ``--ray-address``, ``--ray-workers``, ``--ray-batch-size``, ... and ``--shard``."""
+    g = p.add_argument_group("execution (scale-out)")
+    g.add_argument("--executor", choices=EXECUTORS, default="local",
+                   help="local: this process (default); ray: Ray Data map_batches over --ray-workers actors, "
+                        "each with its own backend (one endpoint each from a --base-url list)")
+    g.add_argument("--ray-address", default=None, metavar="ADDR",
+                   help="Ray cluster to join ('auto', 'ray://HOST:10001'); default: start a local Ray instance")
+    g.add_argument("--ray-workers", type=int, default=2, metavar="N", help="Ray actors (default 2)")
+    g.add_argument("--ray-batch-size", type=int, default=32, metavar="ROWS",
+                   help="rows per Ray batch; a batch whose worker died is retried (finished rows come from the cache)")
+    g.add_argument("--ray-cpus-per-worker", type=float, default=1.0, metavar="N", help="CPUs reserved per actor")
+    g.add_argument("--ray-gpus-per-worker", type=float, default=0.0, metavar="N",
+                   help="GPUs per actor (1 = one vLLM engine per GPU; use tensor_parallel_size for bigger models)")
+    g.add_argument("--shard", default=None, metavar="I/N",
+                   help="run only shard I of N (0-based; rows split by a hash of their id); "
+                        "combine the N outputs with `naturalthoughts merge`")
+
+
+def executor_options_from_args(args: argparse.Namespace) -> ExecutorOptions:
+    try:
+        return ExecutorOptions(
+            executor=getattr(args, "executor", "local"),
+            shard=Shard.parse(args.shard) if getattr(args, "shard", None) else None,
+            ray_address=getattr(args, "ray_address", None),
+            workers=getattr(args, "ray_workers", 2),
+            batch_size=getattr(args, "ray_batch_size", 32),
+            cpus_per_worker=getattr(args, "ray_cpus_per_worker", 1.0),
+            gpus_per_worker=getattr(args, "ray_gpus_per_worker", 0.0),
+        )
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from None
+
+
+def split_endpoints(base_url: str | None) -> list[str]:
+    """``"http://a/v1,http://b/v1"`` -> both URLs; one URL or None stays a list of one (or empty)."""
+    if not base_url:
+        return []
+    return [u.strip() for u in base_url.split(",") if u.strip()]
