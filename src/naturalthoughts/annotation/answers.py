@@ -1,0 +1,146 @@
+"""Deciding, without an LLM where possible, whether two answers to one question agree.
+
+:func:`compare_answers` tries, in order:
+
+1. ``choice``: multiple-choice questions (options given): the option letters both answers commit to;
+2. ``numeric``: both final answers are single numbers (``1,234.5``, ``3/4``, ``50%``): equal within 1e-6 relative;
+3. ``exact``: normalised final answers are equal (lowercase, LaTeX wrappers/punctuation/articles dropped);
+4. ``math_verify``: both look mathematical (``\\boxed``, ``$…$``, LaTeX commands): the ``math-verify`` package
+   decides symbolic equivalence (``1/2`` vs ``0.5``, ``\\frac{\\sqrt 2}{2}`` vs ``\\sin(\\pi/4)``).
+
+It returns ``(None, None, why)`` when none of these decides: the caller then asks an LLM judge. The *final
+answer* of a long response is what follows the last ``\\boxed{}``, "the answer is" or "Answer:"; for a short
+response (≤ 12 words) it is the whole response.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+_BOXED_RE = re.compile(r"\\boxed\s*\{")
+_ANSWER_RE = re.compile(r"(?:final answer|the answer|answer)\s*(?:is|:)\s*[:\-]?\s*(.+)", re.IGNORECASE)
+_CHOICE_PATTERNS = [
+    re.compile(r"(?:answer|option|choice)\s*(?:is|:)?\s*[:\-]?\s*\(?\**([A-J])\**\)?(?![A-Za-z])"),
+    re.compile(r"\\boxed\{\s*\(?([A-J])\)?\s*\}"),
+    re.compile(r"^\s*\(?([A-J])\)?[.:)]?\s*$"),
+]
+_NUMBER_RE = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:/\d+(?:\.\d+)?)?%?$")
+_MATHY_RE = re.compile(r"\\boxed|\$|\\frac|\\sqrt|\\pi|\^|\\cdot|\\times|\\left")
+SHORT_WORDS = 12
+
+
+def boxed_contents(text: str) -> list[str]:
+    """Contents of every ``\\boxed{...}`` (nested braces balanced)."""
+    out = []
+    for m in _BOXED_RE.finditer(text):
+        depth, i = 1, m.end()
+        while i < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        if depth == 0:
+            out.append(text[m.end() : i - 1])
+    return out
+
+
+def final_answer(text: str | None) -> str | None:
+    """The final answer of a response (see the module docstring), or None when there is none to extract."""
+    if not text or not text.strip():
+        return None
+    boxed = boxed_contents(text)
+    if boxed:
+        return boxed[-1].strip()
+    matches = _ANSWER_RE.findall(text)
+    if matches:
+        return matches[-1].strip().splitlines()[0].strip()
+    if len(text.split()) <= SHORT_WORDS:
+        return text.strip()
+    return None
+
+
+def choice_letter(text: str | None, n_options: int) -> str | None:
+    """The option letter a response commits to (last explicit one), restricted to the first ``n_options``."""
+    if not text:
+        return None
+    valid = "ABCDEFGHIJ"[:n_options]
+    for pattern in _CHOICE_PATTERNS:
+        found = [m for m in pattern.findall(text) if m in valid]
+        if found:
+            return found[-1]
+    return None
+
+
+def normalize_answer(text: str) -> str:
+    """Lowercase; drop LaTeX wrappers (``\\text{}``, ``$``), articles, trailing punctuation; collapse spaces."""
+    s = text.strip().lower()
+    s = re.sub(r"\\(?:text|mathrm|textbf|mathbf)\{([^{}]*)\}", r"\1", s)
+    s = s.replace("$", "").replace("\\,", "").replace("\\!", "").replace("\\%", "%")
+    s = re.sub(r"\b(?:the|a|an)\b", " ", s)
+    s = re.sub(r"[\s.;:!,]+$", "", s)
+    return " ".join(s.split())
+
+
+def as_number(text: str) -> float | None:
+    s = normalize_answer(text).replace(" ", "")
+    if not s or not _NUMBER_RE.match(s) or not any(ch.isdigit() for ch in s):
+        return None
+    percent = s.endswith("%")
+    s = s.rstrip("%").replace(",", "")
+    try:
+        if "/" in s:
+            num, den = s.split("/")
+            value = float(num) / float(den)
+        else:
+            value = float(s)
+    except (ValueError, ZeroDivisionError):
+        return None
+    return value / 100 if percent else value
+
+
+def math_equal(a: str, b: str) -> bool | None:
+    """Symbolic equivalence with ``math-verify``; None when it is not installed or cannot parse both sides."""
+    try:
+        from math_verify import parse, verify
+    except ImportError:
+        return None
+    # math-verify's timeouts use SIGALRM, which only works in the main thread.
+    timeout = 5 if threading.current_thread() is threading.main_thread() else None
+    wrap = lambda s: s if "$" in s or "\\boxed" in s else f"${s}$"  # noqa: E731
+    try:
+        pa_, pb = parse(wrap(a), parsing_timeout=timeout), parse(wrap(b), parsing_timeout=timeout)
+        if not pa_ or not pb:
+            return None
+        return bool(verify(pa_, pb, timeout_seconds=timeout))
+    except Exception:  # noqa: BLE001 - a sympy failure means "undecided", never a crash
+        return None
+
+
+def compare_answers(a: str | None, b: str | None, *, n_options: int = 0,
+                    exact_decides: bool = False) -> tuple[bool | None, str | None, str]:
+    """``(agree, method, rationale)``; ``agree`` is None when no deterministic check decides.
+
+    ``exact_decides``: a normalised mismatch that no other check resolves counts as disagreement (for short
+    reference answers); by default it is left undecided, for a judge.
+    """
+    if not a or not b or not a.strip() or not b.strip():
+        return None, None, "an answer is empty"
+    if n_options:
+        la, lb = choice_letter(a, n_options), choice_letter(b, n_options)
+        if la and lb:
+            return la == lb, "choice", f"options {la} and {lb}"
+    fa, fb = final_answer(a), final_answer(b)
+    if fa is None or fb is None:
+        return None, None, "no extractable final answer"
+    na, nb = as_number(fa), as_number(fb)
+    if na is not None and nb is not None:
+        same = abs(na - nb) <= 1e-6 * max(1.0, abs(na), abs(nb))
+        return same, "numeric", f"numbers {fa!r} and {fb!r}"
+    if normalize_answer(fa) == normalize_answer(fb):
+        return True, "exact", f"normalised answers equal: {normalize_answer(fa)[:80]!r}"
+    if _MATHY_RE.search(fa) or _MATHY_RE.search(fb) or (na is not None) != (nb is not None):
+        eq = math_equal(fa, fb)
+        if eq is not None:
+            return eq, "math_verify", f"math-verify on {fa[:60]!r} and {fb[:60]!r}"
+    if exact_decides:
+        return False, "exact", f"normalised answers differ: {fa[:60]!r} vs {fb[:60]!r}"
+    return None, None, f"undecided: {fa[:60]!r} vs {fb[:60]!r}"

@@ -1,0 +1,154 @@
+"""``verbosity``: the paper's 0-10 scale (0: very efficient, no rambling; 10: excessive rambling, no progress).
+
+Columns: ``verbosity`` (int 0-10), ``verbosity_method``, ``verbosity_error``.
+
+Methods (option ``method``):
+
+* ``heuristic`` (default, no LLM). **An approximation** of the judge's scale, built from three signals of
+  "rambling without progress" that can be measured without understanding the text:
+
+  - *repetition*: the share of sentences that repeat an earlier sentence (after lowercasing and dropping
+    punctuation); saturates at 40 %;
+  - *restarts*: the share of sentences that open with a restart/hesitation cue ("wait", "hmm", "actually",
+    "let me think again", "start over", "no,", "i'm not sure" …); saturates at 25 %;
+  - *compressibility*: zlib's compressed/original size; English reasoning compresses to ~0.4 of its size and
+    looping text far below; the signal rises from 0.42 down to 0.12 (only for texts of ≥ 1,000 characters,
+    where the ratio is meaningful).
+
+  score = round(10 × (0.4·repetition + 0.3·restarts + 0.3·compressibility)). It ranks a looping trace far above
+  a terse one, but it does not know whether a detour made progress, so use the judge for anything finer.
+* ``judge``: an LLM rates each chunk (``judge_chunk_chars``) with the paper's scale definitions; the row's
+  score is the rounded mean of its chunks.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from typing import Any
+
+import pyarrow as pa
+
+from naturalthoughts.annotation.base import Annotator, Context, column_values, distribution
+from naturalthoughts.annotation.judge import chunk_text, load_prompt, run_judge
+
+METHODS = ("heuristic", "judge")
+
+_SENTENCE_RE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
+_NON_WORD_RE = re.compile(r"[\W_]+")
+_RESTART_RE = re.compile(
+    r"^(?:wait|hmm+|actually|no,|no wait|but wait|oh wait|let me (?:think|try) again|let me start over|start over|"
+    r"let me re|i'?m not sure|i'?m confused|maybe|or maybe|hold on)\b"
+)
+
+
+def verbosity_features(text: str) -> dict[str, float]:
+    """The heuristic's three signals, each in [0, 1] (see the module docstring)."""
+    sentences = [s for s in (_NON_WORD_RE.sub(" ", s.lower()).strip() for s in _SENTENCE_RE.split(text)) if s]
+    if not sentences:
+        return {"repetition": 0.0, "restarts": 0.0, "compressibility": 0.0}
+    repeated = len(sentences) - len(set(sentences))
+    restarts = sum(1 for s in sentences if _RESTART_RE.match(s))
+    compressibility = 0.0
+    data = text.encode("utf-8")
+    if len(data) >= 1000:
+        ratio = len(zlib.compress(data, 6)) / len(data)
+        compressibility = min(1.0, max(0.0, (0.42 - ratio) / 0.30))
+    return {
+        "repetition": min(1.0, repeated / len(sentences) / 0.40),
+        "restarts": min(1.0, restarts / len(sentences) / 0.25),
+        "compressibility": compressibility,
+    }
+
+
+def heuristic_verbosity(text: str) -> int:
+    """0-10 estimate of rambling without progress (an approximation of the LLM judge's scale)."""
+    f = verbosity_features(text)
+    score = 10 * (0.4 * f["repetition"] + 0.3 * f["restarts"] + 0.3 * f["compressibility"])
+    return int(min(10, max(0, round(score))))
+
+
+def _validate(obj: dict) -> tuple[int | None, str | None]:
+    value = obj.get("verbosity", obj.get("score"))
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        return None, f'expected {{"verbosity": integer 0-10}}, got {value!r}'
+    return value, None
+
+
+class VerbosityAnnotator(Annotator):
+    name = "verbosity"
+    requires = ("reasoning",)
+    OPTIONS = {
+        "method": "heuristic",  # heuristic | judge
+        "prompt": "judge-verbosity",
+        "judge_chunk_chars": 6000,
+        "judge_max_chunks": 16,
+    }
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        if self.options["method"] not in METHODS:
+            raise ValueError(f"verbosity method must be one of {METHODS}, not {self.options['method']!r}")
+        self.judge_prompt = load_prompt(self.options["prompt"]) if self.uses_judge() else None
+
+    def uses_judge(self) -> bool:
+        return self.options["method"] == "judge"
+
+    def annotate_batch(self, batch: pa.Table, ctx: Context) -> dict[str, list]:
+        texts = column_values(batch, "reasoning")
+        n = len(texts)
+        scores: list[int | None] = [None] * n
+        errors: list[str | None] = [None] * n
+        for i, t in enumerate(texts):
+            if t is None:
+                errors[i] = self.error("no_reasoning")
+            elif not t.strip():
+                errors[i] = self.error("empty_reasoning")
+        if self.options["method"] == "heuristic":
+            for i, t in enumerate(texts):
+                if errors[i] is None:
+                    scores[i] = heuristic_verbosity(t)
+        else:
+            self._judge(texts, column_values(batch, "question"), scores, errors, ctx)
+        return {"verbosity": scores, "verbosity_method": [self.options["method"]] * n, "verbosity_error": errors}
+
+    def _judge(self, texts: list, questions: list, scores: list, errors: list, ctx: Context) -> None:
+        assert self.judge_prompt is not None and ctx.judge is not None
+        requests, owners = [], []
+        for i, t in enumerate(texts):
+            if errors[i] is not None:
+                continue
+            chunks = chunk_text(t, int(self.options["judge_chunk_chars"]))
+            if len(chunks) > int(self.options["judge_max_chunks"]):
+                errors[i] = self.error(f"too_long_for_judge: {len(chunks)} chunks > judge_max_chunks")
+                continue
+            for k, chunk in enumerate(chunks, start=1):
+                requests.append(self.judge_prompt.request(question=(questions[i] or "")[:2000], reasoning=chunk,
+                                                          chunk_index=str(k), chunk_count=str(len(chunks))))
+                owners.append(i)
+        results = run_judge(ctx.judge, requests, _validate, cache=ctx.cache, stats=ctx.run_stats(self.name),
+                            progress="verbosity judge" if ctx.progress else False)
+        per_row: dict[int, list[int]] = {}
+        for i, r in zip(owners, results):
+            if errors[i] is not None:
+                continue
+            if r.error is not None:
+                errors[i] = self.error(r.error)
+            else:
+                per_row.setdefault(i, []).append(r.value)
+        for i, values in per_row.items():
+            if errors[i] is None:
+                scores[i] = int(round(sum(values) / len(values)))
+
+    def report(self, columns: pa.Table) -> dict[str, Any]:
+        hist = distribution(columns.column("verbosity").to_pylist())
+        return {
+            "method": self.options["method"],
+            "prompt": self.judge_prompt.ref if self.judge_prompt else None,
+            "histogram": {str(k): hist.get(str(k), 0) for k in range(11)},
+            "errors": dict(sorted(self.errors.items())),
+        }
