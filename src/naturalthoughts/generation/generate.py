@@ -1,0 +1,282 @@
+"""The generate stage: questions in, teacher traces (``TRACE_SCHEMA``) out.
+
+Every request goes through :func:`naturalthoughts.generation.runner.run_requests`, so each completion is in the
+row cache the moment it returns: a crashed or interrupted run, started again with the same arguments, sends no
+request whose answer is stored and produces every row exactly once. Rows come out in a fixed order (input order ×
+sample index) whatever order the backend answered in.
+
+Nothing is dropped: a request that finally fails becomes a row with ``error`` set and the ``request_failed`` QC
+flag; odd outputs (no think block, truncated, ...) keep their flags (see :mod:`naturalthoughts.generation.parse`).
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from naturalthoughts.backends.base import Backend, BackendSpec, ChatRequest, SamplingParams
+from naturalthoughts.generation.cache import RequestCache
+from naturalthoughts.generation.parse import THINK_OPEN, parse_trace
+from naturalthoughts.generation.prompts import PromptTemplate, load_template
+from naturalthoughts.generation.runner import RunStats, model_key, run_requests
+from naturalthoughts.io import Reject, RowSink, iter_records
+from naturalthoughts.schema import QC_FLAGS, QUESTION_SCHEMA, TRACE_SCHEMA, conform, question_id, trace_id
+from naturalthoughts.store import Manifest, StageTimer, stable_json, write_stage
+
+STAGE = "generate"
+SAMPLE_POOL = "sample"  # `--in sample` names the bundled question pool
+
+
+def bundled_sample_pool() -> Path:
+    """Path of the bundled 200-question sample pool (``data/questions/sample_pool.jsonl``)."""
+    return Path(str(resources.files("naturalthoughts.data").joinpath("questions").joinpath("sample_pool.jsonl")))
+
+
+def resolve_input(path: str | os.PathLike) -> Path:
+    """``sample`` → the bundled pool; anything else is a path."""
+    return bundled_sample_pool() if str(path) == SAMPLE_POOL else Path(path)
+
+
+# ------------------------------------------------------------------------------------------ reading input
+def load_questions(path: str | os.PathLike, on_bad_row: str = "fail") -> tuple[pa.Table, list[Reject]]:
+    """Read questions from a stage folder, Parquet, JSONL or CSV into ``QUESTION_SCHEMA`` (extra columns kept).
+
+    A row without a usable ``question`` or with a repeated ``id`` is a bad row: with ``on_bad_row="fail"`` a
+    :class:`~naturalthoughts.io.BadRowError` names file, line and field; with ``"skip"`` it is returned as a reject.
+    A row without ``id`` gets :func:`~naturalthoughts.schema.question_id` of its text.
+    """
+    p = resolve_input(path)
+    sink = RowSink(on_bad_row)  # type: ignore[arg-type]
+    file = str(p)
+    records: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for line, rec in iter_records(p, sink):
+        q = rec.get("question")
+        if not isinstance(q, str) or not q.strip():
+            reason, detail = ("missing_question", "no question") if q is None else ("empty_question", "empty or not text")
+            sink.bad(reason, file, line, "question", detail, raw=stable_json(rec)[:2000])
+            continue
+        qid = rec.get("id")
+        qid = str(qid) if qid not in (None, "") else question_id(q)
+        if qid in seen:
+            sink.bad("duplicate_id", file, line, "id", f"id {qid!r} repeats line {seen[qid]}", raw=stable_json(rec)[:2000])
+            continue
+        seen[qid] = line
+        rec = dict(rec, id=qid)
+        if rec.get("source") in (None, ""):
+            rec["source"] = p.name
+        if rec.get("options") is not None and not isinstance(rec["options"], list):
+            sink.bad("bad_options", file, line, "options", "options must be a list of strings", raw=stable_json(rec)[:2000])
+            continue
+        records.append(rec)
+    if records:
+        # Union of keys over all rows: Table.from_pylist would take the columns of the first record only.
+        keys = list(dict.fromkeys(k for rec in records for k in rec))
+        table = pa.table({k: [rec.get(k) for rec in records] for k in keys})
+    else:
+        table = QUESTION_SCHEMA.empty_table()
+    return conform(table, QUESTION_SCHEMA), sink.rejects
+
+
+# -------------------------------------------------------------------------------------------- generation
+def _open_cache(cache: Any) -> tuple[RequestCache | None, bool]:
+    """(cache, opened_here) for ``None`` (default file), ``False`` (no cache), a path or a RequestCache."""
+    if cache is False:
+        return None, False
+    if isinstance(cache, RequestCache):
+        return cache, False
+    return RequestCache(cache), True
+
+
+def build_requests(questions: pa.Table, template: PromptTemplate, params: SamplingParams, n: int) -> list[ChatRequest]:
+    """The requests of a run, in output order: each question (input order) × sample index 0..n-1."""
+    cols = [c for c in ("question", "options") if c in questions.column_names]
+    rows = questions.select(cols).to_pylist()
+    requests = []
+    for row in rows:
+        messages = template.messages(row)
+        for s in range(n):
+            requests.append(ChatRequest(messages=messages, params=params, sample_index=s,
+                                        assistant_prefix=template.assistant_prefix))
+    return requests
+
+
+def generate_traces(
+    questions: pa.Table,
+    spec: BackendSpec,
+    params: SamplingParams,
+    *,
+    n: int = 1,
+    template: str | PromptTemplate = "teacher-default",
+    cache: RequestCache | str | os.PathLike | None | bool = None,
+    retry_truncated: bool = False,
+    progress: bool | str = True,
+    backend: Backend | None = None,
+    stats: RunStats | None = None,
+) -> tuple[pa.Table, RunStats]:
+    """Generate ``n`` teacher samples per question and return ``(traces, stats)``.
+
+    Args:
+        questions: a table with at least ``question`` (``id`` is derived from the text when absent).
+        spec: the teacher backend (ignored for building when ``backend`` is given, but still names the model).
+        params: sampling; sample ``i`` uses seed ``params.seed + i``.
+        template: a bundled template name, a YAML path or a :class:`PromptTemplate`.
+        cache: ``None`` = the default cache file (``$NATURALTHOUGHTS_CACHE``), ``False`` = none, a path or a cache.
+        retry_truncated: re-request rows whose stored answer stopped at ``max_tokens`` (``finish_reason`` length),
+            e.g. after raising ``params.max_tokens``; every other stored row is reused.
+        progress: show a progress bar (rows/s, tokens/s, ETA); a string sets its label.
+        backend: an already built backend (reused across calls, or a test double).
+
+    Returns the traces in ``TRACE_SCHEMA`` (question columns first, extra input columns kept) in input order ×
+    sample index, and the run statistics (cache hits, requests sent, retries, failures, tokens).
+    """
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    tmpl = template if isinstance(template, PromptTemplate) else load_template(template)
+    if "id" not in questions.column_names:
+        ids = [question_id(q) for q in questions.column("question").to_pylist()]
+        questions = questions.append_column("id", pa.array(ids, pa.string()))
+    questions = conform(questions, QUESTION_SCHEMA)
+    requests = build_requests(questions, tmpl, params, n)
+
+    stats = stats if stats is not None else RunStats()
+    own_backend = backend is None
+    backend = backend if backend is not None else _make_backend(spec)
+    store, own_cache = _open_cache(cache)
+    try:
+        completions = run_requests(backend, requests, store, retry_truncated=retry_truncated,
+                                   progress=progress if isinstance(progress, str) else (STAGE if progress else False),
+                                   stats=stats)
+        teacher = model_key(backend)
+    finally:
+        if own_cache and store is not None:
+            store.close()
+        if own_backend:
+            backend.close()
+
+    prefilled = THINK_OPEN in tmpl.assistant_prefix
+    cols: dict[str, list[Any]] = {k: [] for k in ("trace_id", "sample_index", "teacher_model", "reasoning", "response",
+                                                  "finish_reason", "prompt_tokens", "completion_tokens", "gen_params",
+                                                  "prompt_version", "qc_flags", "error")}
+    ids = questions.column("id").to_pylist()
+    param_base = params.to_dict()
+    for k, (req, c) in enumerate(zip(requests, completions)):
+        qid = ids[k // n]
+        if c.ok:
+            parsed = parse_trace(c.text, reasoning_content=c.reasoning_content, finish_reason=c.finish_reason,
+                                 prefilled_think=prefilled)
+            reasoning, response, flags = parsed.reasoning, parsed.response, parsed.flags
+        else:
+            reasoning, response, flags = None, None, ["request_failed"]
+        gen = dict(param_base, seed=req.effective_seed(), max_tokens=c.max_tokens or params.max_tokens)
+        cols["trace_id"].append(trace_id(qid, req.sample_index))
+        cols["sample_index"].append(req.sample_index)
+        cols["teacher_model"].append(teacher)
+        cols["reasoning"].append(reasoning)
+        cols["response"].append(response)
+        cols["finish_reason"].append(c.finish_reason)
+        cols["prompt_tokens"].append(c.prompt_tokens)
+        cols["completion_tokens"].append(c.completion_tokens)
+        cols["gen_params"].append(stable_json(gen))
+        cols["prompt_version"].append(tmpl.prompt_version)
+        cols["qc_flags"].append(flags)
+        cols["error"].append(c.error)
+
+    base = questions.take(pa.array([k // n for k in range(len(requests))], pa.int64()))
+    for f in TRACE_SCHEMA:
+        if f.name in cols:
+            arr = pa.array(cols[f.name], f.type)
+            if f.name in base.column_names:
+                base = base.drop_columns([f.name])  # an input that was already a trace table is regenerated
+            base = base.append_column(f, arr)
+    return conform(base, TRACE_SCHEMA), stats
+
+
+def _make_backend(spec: BackendSpec) -> Backend:
+    from naturalthoughts.backends import make_backend
+
+    return make_backend(spec)
+
+
+def flag_counts(traces: pa.Table) -> dict[str, int]:
+    """Rows per QC flag (every known flag listed, zeros included)."""
+    counts = dict.fromkeys(QC_FLAGS, 0)
+    for flags in traces.column("qc_flags").to_pylist():
+        for f in flags or ():
+            counts[f] = counts.get(f, 0) + 1
+    return counts
+
+
+def run_generate(
+    input_path: str | os.PathLike,
+    out_dir: str | os.PathLike,
+    spec: BackendSpec,
+    params: SamplingParams,
+    *,
+    n: int = 1,
+    template: str | PromptTemplate = "teacher-default",
+    cache: RequestCache | str | os.PathLike | None | bool = None,
+    retry_truncated: bool = False,
+    progress: bool | str = True,
+    on_bad_row: str = "fail",
+    backend: Backend | None = None,
+) -> Manifest:
+    """Read questions from ``input_path`` (``"sample"`` = bundled pool), generate, write the stage folder.
+
+    The manifest records the backend spec (the API key's variable name only), sampling, template version, counts
+    (rows, failures, flags, bad input rows by reason), the run statistics (cache hits, retries, tokens, errors by
+    kind) and timings. Returns it; ``manifest.counts["failed"]`` > 0 means some rows carry an error.
+    """
+    timer = StageTimer()
+    tmpl = template if isinstance(template, PromptTemplate) else load_template(template)
+    source = resolve_input(input_path)
+    with timer("read"):
+        questions, rejects = load_questions(source, on_bad_row)
+    stats = RunStats()
+    with timer("generate"):
+        traces, stats = generate_traces(questions, spec, params, n=n, template=tmpl, cache=cache,
+                                        retry_truncated=retry_truncated, progress=progress, backend=backend,
+                                        stats=stats)
+    cache_path = cache.path if isinstance(cache, RequestCache) else (None if cache is False else cache)
+    if cache_path is None and cache is not False:
+        from naturalthoughts.generation.cache import default_cache_path
+
+        cache_path = default_cache_path()
+    config = {
+        "backend": spec.to_config(),
+        "sampling": params.to_dict(),
+        "n": n,
+        "template": tmpl.prompt_version,
+        "assistant_prefix": tmpl.assistant_prefix,
+        "retry_truncated": retry_truncated,
+    }
+    counts = {
+        "in": questions.num_rows,
+        "requests": len(traces),
+        "out": traces.num_rows,
+        "failed": stats.failed,
+        "flags": flag_counts(traces),
+        "cache_hits": stats.cache_hits,
+        "sent": stats.sent,
+        "retries": stats.retries,
+        "errors": dict(stats.errors),
+        "prompt_tokens": stats.prompt_tokens,
+        "completion_tokens": stats.completion_tokens,
+        "rejected": Reject.counts(rejects),
+    }
+    with timer("write"):
+        manifest = write_stage(out_dir, traces, stage=STAGE, config=config, inputs=[source], counts=counts,
+                               rejects=Reject.table(rejects) if rejects else None,
+                               timings={**timer.timings, "total": timer.total()},
+                               extra={"run_stats": stats.to_dict(), "cache": str(cache_path) if cache_path else None},
+                               versions=_backend_versions(spec.backend))
+    return manifest
+
+
+def _backend_versions(backend: str) -> list[str]:
+    return {"llamacpp": ["llama_cpp_python"], "openai": ["httpx"], "vllm": ["vllm", "torch"],
+            "transformers": ["transformers", "torch"]}.get(backend, [])
