@@ -99,6 +99,7 @@ def test_csv_with_mapping_json_options_and_letter_columns(tmp_path):
                                                           "answer": "gold"}, source="my-pool")
     rows = rows_of(tmp_path / "out")
     assert rows[0]["options"] == ["4", "6", "7", "9"] and rows[0]["answer"] == "C" and rows[0]["source"] == "my-pool"
+    assert rows[1]["options"] is None and rows[1]["answer"] is None and rows[1]["reference_answer"] == "eight"
     assert m.config["mapping"]["question"] == "prompt_text"
     ingest_questions(opts, tmp_path / "out2")
     assert rows_of(tmp_path / "out2")[0]["options"] == ["shark", "whale"]
@@ -249,6 +250,32 @@ def test_dedup_measure():
     assert [(m.index, m.kept_index) for m in exact_duplicates(["A b?", "a B", "c"])] == [(1, 0)]
     with pytest.raises(ValueError):
         near_duplicates(texts, 1.5)
+
+
+def test_near_duplicates_match_brute_force():
+    import random
+
+    rng = random.Random(3)
+    vocab = [f"w{i}" for i in range(800)]
+    texts: list[str] = []
+    for _ in range(300):
+        if texts and rng.random() < 0.3:  # an edited copy: 1-12 words replaced, similarity spread around 0.55
+            words = rng.choice(texts).split()
+            for _ in range(rng.randint(1, 12)):
+                words[rng.randrange(len(words))] = rng.choice(vocab)
+            texts.append(" ".join(words))
+        else:
+            texts.append(" ".join(rng.choice(vocab) for _ in range(rng.randint(20, 60))))
+    sets = [shingles(t) for t in texts]
+    kept: list[int] = []
+    expected = set()
+    for i, s in enumerate(sets):  # greedy first-occurrence semantics, exhaustively
+        if any(jaccard(s, sets[j]) >= 0.55 for j in kept):
+            expected.add(i)
+        else:
+            kept.append(i)
+    assert len(expected) > 40
+    assert {m.index for m in near_duplicates(texts, 0.55)} == expected
 
 
 def test_decontamination_by_13_grams(tmp_path):

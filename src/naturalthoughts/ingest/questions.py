@@ -117,7 +117,11 @@ def _options(rec: Mapping[str, Any], mapping: Mapping[str, str]) -> tuple[list[s
             # One column per letter (GPQA/MMLU CSV exports): A, B, C, ... until the first missing letter.
             letters = [c for c in LETTERS if c in rec]
             letters = letters[: next((i for i, c in enumerate(letters) if c != LETTERS[i]), len(letters))]
-            return [str(rec[c]) for c in letters], None
+            texts = [_text_or_none(rec[c]) for c in letters]
+            texts = texts[: next((i for i, t in enumerate(texts) if t is None), len(texts))]  # blank cells end the list
+            return (texts, None) if len(texts) >= 2 else (None, None)
+        return None, None
+    if isinstance(value, str) and not value.strip():
         return None, None
     if isinstance(value, str):
         try:  # options serialised as a JSON list in a CSV cell
@@ -140,7 +144,7 @@ def _options(rec: Mapping[str, Any], mapping: Mapping[str, str]) -> tuple[list[s
 
 
 def _gold_letter(column: str | None, value: Any, options: list[str], labels: list[str] | None) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if _text_or_none(value) is None:  # null, blank or NaN
         return None
     n = len(options)
     index: int | None = None
