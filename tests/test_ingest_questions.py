@@ -329,3 +329,20 @@ def test_cli_ingest_summary_and_help(tmp_path, capsys):
         main(["ingest", "--help"])
     helptext = capsys.readouterr().out
     assert "--near-threshold" in helptext and "examples:" in helptext and "--traces" in helptext
+
+
+def test_shared_benchmark_files_ingest(tmp_path, shared_data):
+    """Real files: ARC-Challenge (3-5 options, some labelled 1-4), MMLU-Pro (10 options), GSM8K, MATH-500."""
+    files = [shared_data / "arc-challenge" / "arc_challenge_test.jsonl",
+             shared_data / "mmlu-pro-validation" / "mmlu_pro_validation_70.jsonl",
+             shared_data / "gsm8k" / "gsm8k_test.jsonl", shared_data / "math500" / "math500_test.jsonl"]
+    files = [f for f in files if f.exists()]
+    if not files:
+        pytest.skip("benchmark samples not available")
+    m = ingest_questions(files, tmp_path / "out", dedup="exact", mapping={"id": ""})
+    assert m.counts["skip"] == {} and m.counts["out"] + sum(m.counts["dropped"].values()) == m.counts["in"]
+    for row in rows_of(tmp_path / "out"):
+        if row["options"] is not None:
+            assert row["answer"] in "ABCDEFGHIJ"[: len(row["options"])]
+        elif row["source"] == "gsm8k_test.jsonl":
+            assert row["reference_answer"].replace(",", "").lstrip("-").replace(".", "").isdigit()
