@@ -18,7 +18,7 @@ from naturalthoughts.evaluation.benchmarks import LoadedBenchmark, load_benchmar
 from naturalthoughts.evaluation.budget import Generation, ThinkingBudget, generate
 from naturalthoughts.evaluation.extract import Extraction, extract_answer
 from naturalthoughts.evaluation.grading import grade
-from naturalthoughts.evaluation.items import LETTERS, BenchmarkError, Item
+from naturalthoughts.evaluation.items import LETTERS, BenchmarkError, Item, degenerate_gold
 from naturalthoughts.evaluation.prompts import build_prompt
 from naturalthoughts.generation.cache import RequestCache
 from naturalthoughts.generation.runner import RunStats
@@ -180,6 +180,11 @@ def evaluate(
         if own_backend:
             backend.close()
     header = _header(loaded, model=f"{backend.name}:{backend.model_id}", seeds=seeds, base_seed=base_seed)
+    for k in range(1, seeds):  # shuffled benchmarks present other gold letters under other seeds: check those too
+        warning = degenerate_gold([it.presented(base_seed + k) for it in loaded.items])
+        if warning and warning not in header["warnings"]:
+            log.warning("!!! %s (seed %d): %s !!!", loaded.name, base_seed + k, warning)
+            header["warnings"] = [*header["warnings"], f"seed {base_seed + k}: {warning}"]
     header["run_stats"] = stats.to_dict()
     summary = report.summarize(rows, header)
     config = {"backend": spec.to_config() if spec else {"name": backend.name, "model": backend.model_id},
