@@ -30,11 +30,11 @@ def main(args: argparse.Namespace) -> int:
     if not run.is_dir():
         raise SystemExit(f"report: {run} is not a folder")
     result = build_report(run, args.out, title=args.title)
-    out = result.html.parent
+    out = result.html.parent.resolve()
     import pyarrow as pa
 
-    table = pa.table({"selection": list(result.cards), "card": [str(p.relative_to(out)) for p in result.cards.values()]})
-    side = [result.html, out / "report.json", *result.cards.values()]
+    table = pa.table({"selection": list(result.cards), "card": [str(p.resolve().relative_to(out)) for p in result.cards.values()]})
+    side = [out / "report.html", out / "report.json", *(p.resolve() for p in result.cards.values())]
     write_stage(out, table, stage="report", config={"title": args.title}, counts={"notes": len(result.notes)},
                 side_files=side)
     for note in result.notes:

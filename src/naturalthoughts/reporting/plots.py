@@ -39,6 +39,11 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+def _legend_above(ax) -> None:
+    # Above the axes, so the legend never hides a bar.
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, borderaxespad=0.2)
+
+
 def _shares(counts: Mapping[str, int], total: int | None = None) -> dict[str, float]:
     total = total if total is not None else sum(counts.values())
     return {k: (100.0 * v / total if total else 0.0) for k, v in counts.items()}
@@ -63,7 +68,7 @@ def compare_bars(pool: Mapping[str, int], selection: Mapping[str, int], *, title
     if title:
         ax.set_title(title, loc="left")
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right")
+    _legend_above(ax)
     return to_png(fig)
 
 
@@ -83,7 +88,7 @@ def compare_discrete(pool: Mapping[str, int], selection: Mapping[str, int], *, t
     if title:
         ax.set_title(title, loc="left")
     ax.grid(axis="x", visible=False)
-    ax.legend()
+    _legend_above(ax)
     return to_png(fig)
 
 
@@ -108,7 +113,7 @@ def compare_lengths(pool: Sequence[float], selection: Sequence[float], *, title:
     if title:
         ax.set_title(title, loc="left")
     ax.grid(axis="x", visible=False)
-    ax.legend()
+    _legend_above(ax)
     return to_png(fig)
 
 
@@ -147,5 +152,5 @@ def loss_curves(curves: Mapping[str, Sequence[Mapping[str, Any]]]) -> bytes:
     ax.set_xlabel("step")
     ax.set_ylabel("training loss")
     ax.set_title("SFT loss", loc="left")
-    ax.legend()
+    _legend_above(ax)
     return to_png(fig)

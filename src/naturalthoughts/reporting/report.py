@@ -121,6 +121,9 @@ def _selection_section(run: collect.RunData, sel: collect.StageInfo, cache: dict
         pdist = cache[pool_dir]
     p = pdist or {"rows": 0}
     prow, srow = p.get("rows", 0), sdist["rows"]
+    if srow == 0:
+        return (f'<p class="lead warn">This selection is <b>empty</b> (0 of {prow or "?"} pool rows): its strategy found '
+                'no eligible rows (e.g. no row where the models disagree).</p>'), sdist, pdist
     config = (sel.manifest or {}).get("config") or {}
     shown = {k: v for k, v in config.items() if v not in (None, [], {}, "") and not str(k).startswith("_")}
     parts = [f'<p class="lead"><b>{srow}</b> of <b>{prow or "?"}</b> pool rows, strategy '
@@ -218,12 +221,14 @@ def _eval_section(run: collect.RunData) -> str:
     rows = []
     for s in run.find("evaluate"):
         for r in collect.evaluation_rows(s):
-            r["model_label"] = _model_label(r["model"], run.run_dir)
+            r["model"] = _model_label(r["model"], run.run_dir)
+            # one series per evaluation instance (base vs each trained student), whatever its model string
+            r["model_label"] = s.name or r["model"]
             rows.append(r)
     if not rows:
         return '<p class="note">No evaluation results in this run.</p>'
     table = _table(["evaluation", "model", "benchmark", "condition", "accuracy %", "± std", "seeds", "unparsed %", "mean tokens"], [
-        [r["evaluation"], r["model_label"], r["benchmark"], r["condition"], _num(r["accuracy"]), _num(r["accuracy_std"]),
+        [r["evaluation"], r["model"], r["benchmark"], r["condition"], _num(r["accuracy"]), _num(r["accuracy_std"]),
          _num(r["seeds"]), _num(r["unparsed_rate"]), _num(r["mean_tokens"])] for r in rows], "wide")
     png = plots.accuracy_vs_tokens(rows)
     return f'<div class="plotwide">{_img(png, "accuracy vs tokens")}</div>' + table
@@ -369,7 +374,7 @@ table.wide td,table.wide th{text-align:left}table.mono td{font-size:12px}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f3f4f6;border-radius:4px;padding:0 4px}
 pre{background:#0f172a;color:#e2e8f0;padding:12px 14px;border-radius:8px;overflow:auto;font-size:12px;max-height:520px}
 .lead{margin:4px 0 8px}.chip{display:inline-block;background:#eef2f7;border-radius:10px;padding:0 8px;margin:0 3px;font-size:12px;color:#374151}
-.note{color:var(--muted);font-style:italic}
+.note{color:var(--muted);font-style:italic}.warn{background:#fff4e0;border-radius:6px;padding:6px 10px}
 .st{border-radius:10px;padding:0 8px;font-size:12px}.st.done{background:#e3f5eb;color:#17663d}.st.failed{background:#fde8e8;color:#9b1c1c}
 .st.running,.st.incomplete{background:#fff4e0;color:#8a5300}
 """
