@@ -21,7 +21,7 @@ import threading
 _BOXED_RE = re.compile(r"\\boxed\s*\{")
 _ANSWER_RE = re.compile(r"(?:final answer|the answer|answer)\s*(?:is|:)\s*[:\-]?\s*(.+)", re.IGNORECASE)
 _CHOICE_PATTERNS = [
-    re.compile(r"(?:answer|option|choice)\s*(?:is|:)?\s*[:\-]?\s*\(?\**([A-J])\**\)?(?![A-Za-z])"),
+    re.compile(r"(?i:answer|option|choice)\s*(?i:is|:)?\s*[:\-]?\s*\(?\**([A-J])\**\)?(?![A-Za-z])"),
     re.compile(r"\\boxed\{\s*\(?([A-J])\)?\s*\}"),
     re.compile(r"^\s*\(?([A-J])\)?[.:)]?\s*$"),
 ]
