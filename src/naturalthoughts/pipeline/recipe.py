@@ -104,14 +104,18 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
+    own = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
+    loader.flatten_mapping(node)  # `<<: *anchor` pairs come first; the mapping's own keys override them
     out = LineDict()
     out.line = node.start_mark.line + 1
     out.key_lines = {}
+    seen_own: set = set()
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if key in out:
-            raise RecipeError(f"duplicate key {key!r}", path=loader.name, line=key_node.start_mark.line + 1)
+        if id(key_node) in own:
+            if key in seen_own:
+                raise RecipeError(f"duplicate key {key!r}", path=loader.name, line=key_node.start_mark.line + 1)
+            seen_own.add(key)
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_lines[str(key)] = key_node.start_mark.line + 1
     return out
@@ -193,6 +197,8 @@ def resolve_path(value: str) -> str:
     if value.startswith(PACKAGE_PREFIX):
         rel = value[len(PACKAGE_PREFIX):].lstrip("/")
         return str(resources.files("naturalthoughts").joinpath(rel))
+    if _looks_remote(value):
+        return value
     return str(Path(value).expanduser())
 
 

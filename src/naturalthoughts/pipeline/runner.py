@@ -112,6 +112,8 @@ def option_actions(parser: argparse.ArgumentParser) -> dict[str, argparse.Action
 
 
 def recipe_key(action: argparse.Action) -> str:
+    if isinstance(action, argparse.BooleanOptionalAction):  # --bf16 / --no-bf16: the key is `bf16: true|false`
+        return next(o for o in action.option_strings if not o.startswith("--no-")).lstrip("-").replace("-", "_")
     longest = max(action.option_strings, key=len)
     return longest.lstrip("-").replace("-", "_")
 
