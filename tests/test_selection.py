@@ -191,6 +191,7 @@ def test_chain_disagree_then_strategies():
     assert set(selected_values(pool, r, "agree")) == {False}
     assert set(selected_values(pool, r, "num_strategies")) <= {5, 6, 7, 8}
     assert [s["role"] for s in r.stages] == ["filter", "sample"]
+    assert select(pool, "disagree,strategies", 50, seed=0, out_of_band_rate=0.0).ids == r.ids
     assert r.counts["excluded"]["filtered:disagree"] == int((np.array(pool.column("agree").to_pylist()) == True).sum())  # noqa: E712
     # a sampler with a count narrows the pool for the next stage
     pool = pool.append_column("reasoning_tokens", pa.array(rng.integers(100, 9000, 600)))

@@ -12,8 +12,11 @@ returning exactly N rows, so a token budget, a row count and a composition stage
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -277,3 +280,31 @@ def acceptance_passes(p: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarr
     tiebreak = rng.random(len(eligible))
     order = eligible[np.lexsort((tiebreak, passes[eligible]))]
     return order, passes
+
+
+@contextmanager
+def compute_threads() -> Iterator[None]:
+    """Run faiss/BLAS single-threaded while the machine is oversubscribed (load average >= cores).
+
+    OpenMP and OpenBLAS workers spin at their barriers; on a shared 2-core machine at load 10 that made faiss
+    k-means 7x *slower* with 2 threads than with 1 (measured). Results do not depend on the thread count.
+    ``NATURALTHOUGHTS_SELECT_THREADS=N`` forces a count.
+    """
+    forced = os.environ.get("NATURALTHOUGHTS_SELECT_THREADS")
+    cores = os.cpu_count() or 1
+    threads = int(forced) if forced else (1 if os.getloadavg()[0] >= cores else 0)
+    if not threads:
+        yield
+        return
+    from threadpoolctl import threadpool_limits
+
+    faiss = sys.modules.get("faiss")
+    if faiss is None:
+        import faiss
+    previous = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(threads)
+    try:
+        with threadpool_limits(limits=threads):
+            yield
+    finally:
+        faiss.omp_set_num_threads(previous)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -55,7 +56,8 @@ class SelectionResult:
 
 def parse_chain(strategy: str | Sequence[str]) -> list[tuple[str, int | None]]:
     """``"disagree+long:5000+semantic"`` -> ``[("disagree", None), ("long", 5000), ("semantic", None)]``."""
-    parts = strategy.split("+") if isinstance(strategy, str) else list(strategy)
+    # "+" is the documented separator; "," is accepted too because recipes read naturally with it
+    parts = re.split(r"[+,]", strategy) if isinstance(strategy, str) else list(strategy)
     chain: list[tuple[str, int | None]] = []
     for part in parts:
         name, _, count = str(part).strip().partition(":")

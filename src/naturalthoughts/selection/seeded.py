@@ -16,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-from naturalthoughts.selection.base import Pool, Ranking, SelectionError, Strategy
+from naturalthoughts.selection.base import Pool, Ranking, SelectionError, Strategy, compute_threads
 
 _CHUNK = 262_144
 
@@ -85,17 +85,22 @@ def rank_seeded(pool: Pool, active: np.ndarray, rng: np.random.Generator, limit:
         if not texts:
             raise SelectionError(f"strategy 'seeded': the seed list {seeds!r} is empty")
         seed_embeddings = embed_seed_questions(texts, embedder)
-    q = np.ascontiguousarray(seed_embeddings, dtype=np.float32)
+    with compute_threads():
+        return _rank_seeded(pool, active, rng, limit, np.ascontiguousarray(seed_embeddings, dtype=np.float32), k, embedder)
+
+
+def _rank_seeded(pool: Pool, active: np.ndarray, rng: np.random.Generator, limit: int, q: np.ndarray, k: int | None,
+                 embedder: str) -> Ranking:
     if q.ndim != 2 or q.shape[1] != pool.dim:
         raise SelectionError(f"strategy 'seeded': seed embeddings have shape {q.shape}, the pool's 'embedding' column has "
                              f"dimension {pool.dim}; embed seeds with the pool's embedder (embedder={embedder!r})")
-    q /= np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
+    q = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)  # never scale the caller's array
     # one trace per question: a random trace of each question id represents it
     codes, _ = pool.codes("id")
     shuffled = active[rng.permutation(len(active))]
     _, first = np.unique(codes[shuffled], return_index=True)
     reps = shuffled[np.sort(first)]
-    k_search = min(len(reps), k or max(1, math.ceil(limit / len(q)) * 2))
+    k_search = min(len(reps), k or max(1, math.ceil(limit / len(q)) * 4))  # x4: neighbours of nearby seeds overlap
     while True:
         sims, idx = nearest(pool, reps, q, k_search)
         flat_idx, flat_sim = idx.T.reshape(-1), sims.T.reshape(-1)  # rank-major: all seeds' 1st, then 2nd, ...
