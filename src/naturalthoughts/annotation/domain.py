@@ -17,6 +17,7 @@ Methods (option ``method``):
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,25 @@ from naturalthoughts.annotation.labels import DEFAULT_LABELS, load_labels
 from naturalthoughts.models import DEFAULT_EMBEDDER
 
 METHODS = ("embedding", "judge")
+
+
+@lru_cache(maxsize=4)
+def topic_prototypes(labels: str, model: str) -> np.ndarray:
+    """One unit vector per field (label-file order): the mean of "Field" and "Field: keyword" embeddings.
+
+    Cached per process: the ~600 label texts are embedded once, whatever the number of runs.
+    """
+    label_set = load_labels(labels)
+    texts, owner = [], []
+    for k, topic in enumerate(label_set.topics):
+        keywords = [w.strip() for w in label_set.topics[topic][1].split(",") if w.strip()]
+        for text in [topic] + [f"{topic}: {w}" for w in keywords]:
+            texts.append(text)
+            owner.append(k)
+    vectors = embed_texts(texts, model, normalize=True)
+    sums = np.zeros((len(label_set.topics), vectors.shape[1]), dtype=np.float32)
+    np.add.at(sums, np.array(owner), vectors)
+    return sums / np.linalg.norm(sums, axis=1, keepdims=True)
 
 
 class DomainAnnotator(Annotator):
@@ -49,7 +69,6 @@ class DomainAnnotator(Annotator):
         self.labels = load_labels(str(self.options["labels"]))
         self.judge_prompt = load_prompt(self.options["prompt"]) if self.uses_judge() else None
         self._topic_names = list(self.labels.topics)
-        self._topic_vectors: np.ndarray | None = None
 
     def uses_judge(self) -> bool:
         return self.options["method"] == "judge"
@@ -71,18 +90,7 @@ class DomainAnnotator(Annotator):
 
     # ------------------------------------------------------------------------------------------- embedding
     def topic_vectors(self) -> np.ndarray:
-        if self._topic_vectors is None:
-            texts, owner = [], []
-            for k, topic in enumerate(self._topic_names):
-                keywords = [w.strip() for w in self.labels.topics[topic][1].split(",") if w.strip()]
-                for text in [topic] + [f"{topic}: {w}" for w in keywords]:
-                    texts.append(text)
-                    owner.append(k)
-            vectors = embed_texts(texts, self.options["model"], normalize=True)
-            sums = np.zeros((len(self._topic_names), vectors.shape[1]), dtype=np.float32)
-            np.add.at(sums, np.array(owner), vectors)
-            self._topic_vectors = sums / np.linalg.norm(sums, axis=1, keepdims=True)
-        return self._topic_vectors
+        return topic_prototypes(str(self.options["labels"]), self.options["model"])
 
     def _by_embedding(self, batch, ctx, questions, domains, topics, errors) -> None:
         vectors = batch_question_embeddings(batch, ctx, self.options["model"], normalize=True)

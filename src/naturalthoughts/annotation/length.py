@@ -115,7 +115,7 @@ class LengthAnnotator(Annotator):
     def report(self, columns: pa.Table) -> dict[str, Any]:
         return {
             "tokenizer": self.options["tokenizer"],
-            "tokenizers_used": self.used,
+            "rows_per_tokenizer": self.used,
             "fallback_for_teachers": sorted(self.fallback_for),
             "reasoning_tokens": summary(columns.column("reasoning_tokens").to_pylist()),
             "response_tokens": summary(columns.column("response_tokens").to_pylist()),

@@ -1,0 +1,106 @@
+"""The annotate stage end to end: a 1,000-row trace file with the embedded defaults, the manifest, bad input, CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from naturalthoughts.annotation import ANNOTATORS, AnnotationError, annotate, run_annotate
+from naturalthoughts.cli import main as cli_main
+from naturalthoughts.schema import ANNOTATION_FIELDS
+from naturalthoughts.store import Manifest, read_table
+
+from annotation_fakes import synthetic_traces
+
+DEFAULTS = "length,strategies,domain,verbosity,embedding"
+
+
+@pytest.fixture(scope="module")
+def thousand_rows(tmp_path_factory):
+    path = tmp_path_factory.mktemp("traces") / "traces.parquet"
+    pq.write_table(pa.Table.from_pylist(synthetic_traces(1000)), path)
+    return path
+
+
+def test_thousand_rows_with_embedded_defaults_manifest_records_timings_and_distributions(thousand_rows, tmp_path):
+    manifest = run_annotate(thousand_rows, tmp_path / "out", DEFAULTS, progress=False)
+    out = read_table(tmp_path / "out")
+    assert out.num_rows == 1000
+    for name in ("length", "strategies", "domain", "verbosity"):
+        for f in ANNOTATION_FIELDS[name]:
+            assert out.schema.field(f.name).type == f.type
+    assert out.schema.field("embedding").type == pa.list_(pa.float32(), 384)
+    loaded = Manifest.load(tmp_path / "out")
+    assert loaded.stage == "annotate" and loaded.counts["in"] == loaded.counts["out"] == 1000
+    assert set(DEFAULTS.split(",")) <= set(loaded.timings) and loaded.timings["total"] > 0
+    report = loaded.extra["annotators"]
+    assert report["length"]["rows_per_tokenizer"] == {"smollm2-135m": 1000}
+    assert sum(report["domain"]["domains"].values()) == 1000
+    assert set(report["domain"]["domains"]) <= set(ANNOTATORS["domain"]().labels.domain_descriptions)
+    assert sum(report["strategies"]["num_strategies"].values()) == 1000
+    assert report["strategies"]["taxonomy"] == "strategies@1"
+    assert min(report["strategies"]["strategy_counts"].values()) > 0  # every strategy occurs in the synthetic set
+    assert sum(report["verbosity"]["histogram"].values()) == 1000
+    assert report["embedding"]["model"] == "all-minilm-l6-v2" and report["embedding"]["dim"] == 384
+    assert all(report[n]["seconds"] >= 0 and report[n]["errors"] == {} for n in DEFAULTS.split(","))
+    assert manifest.config["annotators"] == DEFAULTS.split(",")
+
+
+def test_bad_input_rows_get_explicit_nulls_and_nothing_is_dropped(tmp_path):
+    rows = synthetic_traces(3) + [
+        {"id": "empty", "question": "What is 1+1?", "reasoning": "", "response": "2"},
+        {"id": "none", "question": "What is 2+2?", "reasoning": None, "response": "4"},
+        {"id": "huge", "question": "Sum the series.", "reasoning": "Let me verify the next term. " * 17_000, "response": "done"},
+        {"id": "zh", "question": "一个正方形的边长是3，面积是多少？", "reasoning": "面积等于边长的平方。所以是9。" * 10, "response": "9"},
+    ]
+    path = tmp_path / "traces.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    run_annotate(path, tmp_path / "out", DEFAULTS, progress=False)
+    out = {r["id"]: r for r in read_table(tmp_path / "out").to_pylist()}
+    assert len(out) == len(rows)
+    assert out["empty"]["strategies_error"] == "empty_reasoning" and out["empty"]["verbosity_error"] == "empty_reasoning"
+    assert out["empty"]["reasoning_tokens"] == 0
+    assert out["none"]["strategies_error"] == "no_reasoning" and out["none"]["reasoning_tokens"] is None
+    assert out["huge"]["reasoning_tokens"] > 100_000 and out["huge"]["strategies"] == ["self_verification"]
+    assert out["huge"]["verbosity"] >= 7  # one sentence repeated 17,000 times: repetition + compressibility
+    assert out["zh"]["strategies_error"] == "non_english_text" and out["zh"]["domain_error"] == "non_english_text"
+    assert out["zh"]["verbosity"] is not None and out["zh"]["embedding"] is not None
+
+
+def test_whole_run_errors_come_before_any_work():
+    t = pa.table({"question": ["q"], "response": ["r"]})
+    with pytest.raises(AnnotationError, match=r"needs input column\(s\) \['reasoning'\]"):
+        annotate(t, ["length"], progress=False)
+    with pytest.raises(AnnotationError, match="unknown annotator 'topics'; choose from: length, domain"):
+        annotate(t, "length,topics", progress=False)
+    with pytest.raises(AnnotationError, match="unknown option 'domain_methd'.*domain_method"):
+        annotate(t, ["domain"], progress=False, domain_methd="judge")
+    with pytest.raises(AnnotationError, match="needs a judge model"):
+        annotate(pa.table({"reasoning": ["x"]}), ["verbosity"], progress=False, verbosity_method="judge")
+    with pytest.raises(AnnotationError, match="method must be one of"):
+        annotate(pa.table({"reasoning": ["x"]}), ["strategies"], progress=False, strategies_method="llm")
+
+
+def test_reannotation_replaces_columns_and_keeps_input_columns():
+    t = pa.Table.from_pylist(synthetic_traces(5))
+    once, _ = annotate(t, ["strategies"], progress=False)
+    twice, _ = annotate(once, ["strategies", "verbosity"], progress=False)
+    assert twice.column_names.count("strategies") == 1 and set(t.column_names) <= set(twice.column_names)
+    assert twice.column("strategies").equals(once.column("strategies"))
+
+
+def test_cli_annotate_and_its_errors(tmp_path, capsys):
+    path = tmp_path / "traces.parquet"
+    pq.write_table(pa.Table.from_pylist(synthetic_traces(20)), path)
+    rc = cli_main(["annotate", "--in", str(path), "--out", str(tmp_path / "out"), "--annotators", "length,strategies,verbosity",
+                   "--no-progress", "--option", "strategies_lexical_engine=regex", "--tokenizer", "smollm2-135m"])
+    assert rc == 0
+    m = Manifest.load(tmp_path / "out")
+    assert m.extra["annotators"]["strategies"]["options"]["lexical_engine"] == "regex"
+    assert "wrote" in capsys.readouterr().err
+    pq.write_table(pa.table({"question": ["q"]}), tmp_path / "bad.parquet")
+    rc = cli_main(["annotate", "--in", str(tmp_path / "bad.parquet"), "--out", str(tmp_path / "bad"), "--annotators", "strategies"])
+    assert rc == 2 and "needs input column(s) ['reasoning']" in capsys.readouterr().err
