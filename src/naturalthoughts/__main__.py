@@ -2,4 +2,6 @@ import sys
 
 from naturalthoughts.cli import main
 
-sys.exit(main())
+# The guard matters: vLLM's CPU engine starts workers with `spawn`, which re-imports the main module.
+if __name__ == "__main__":
+    sys.exit(main())

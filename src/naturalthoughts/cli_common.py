@@ -17,6 +17,14 @@ def add_io_args(p: argparse.ArgumentParser, *, in_help: str, out_help: str = "ou
     p.add_argument("--out", required=True, metavar="DIR", help=out_help)
 
 
+class _JoinEndpoints(argparse.Action):
+    """A repeated ``--base-url`` becomes one comma list (how BackendSpec.base_url carries several endpoints)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[override]
+        previous = getattr(namespace, self.dest, None)
+        setattr(namespace, self.dest, f"{previous},{values}" if previous else values)
+
+
 def add_backend_args(p: argparse.ArgumentParser, *, prefix: str = "", default_backend: str = "llamacpp",
                      default_model: str = "smollm2-135m", title: str | None = None) -> None:
     """Add ``--{prefix}backend``, ``--{prefix}model`` and backend options (``prefix`` e.g. ``judge-``)."""
@@ -26,8 +34,9 @@ def add_backend_args(p: argparse.ArgumentParser, *, prefix: str = "", default_ba
                    help=f"llamacpp | openai | vllm | transformers | fake (default: {default_backend})")
     g.add_argument(f"--{prefix}model", dest=f"{dest}model", default=default_model,
                    help=f"model alias, GGUF path, HF repo id or served model name (default: {default_model})")
-    g.add_argument(f"--{prefix}base-url", dest=f"{dest}base_url", default=None,
-                   help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1 (openai backend)")
+    g.add_argument(f"--{prefix}base-url", dest=f"{dest}base_url", default=None, action=_JoinEndpoints,
+                   help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1 (openai backend); repeat it or "
+                        "give a comma list to spread Ray workers (--executor ray) over several servers")
     g.add_argument(f"--{prefix}api-key-env", dest=f"{dest}api_key_env", default=None, metavar="VAR",
                    help="name of the environment variable holding the API key (the key is never written anywhere)")
     g.add_argument(f"--{prefix}concurrency", dest=f"{dest}concurrency", type=int, default=8,

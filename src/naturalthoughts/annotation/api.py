@@ -169,6 +169,7 @@ def run_annotate(
     cache: RequestCache | str | os.PathLike | bool | None = None,
     progress: bool = True,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    executor: Any = None,
     **options: Any,
 ) -> Manifest:
     """Annotate a trace file or stage folder and write ``out_dir`` (data.parquet + manifest.json + _SUCCESS).
@@ -181,13 +182,25 @@ def run_annotate(
     t0 = time.perf_counter()
     table = load_table(input_path)
     t_read = time.perf_counter() - t0
-    result, report = annotate(table, annotators, judge=judge, second=second, cache=cache, progress=progress,
-                              batch_size=batch_size, **options)
+    if executor is not None and (executor.executor != "local" or executor.shard is not None):
+        # --executor ray / --shard I/N (naturalthoughts.executors): same annotators, spread or sliced by id
+        from naturalthoughts.executors.mapped import run_annotate_mapped
+
+        table, result, report = run_annotate_mapped(table, annotators, judge=judge, second=second, cache=cache,
+                                                    progress=progress, batch_size=batch_size, executor=executor,
+                                                    **options)
+    else:
+        result, report = annotate(table, annotators, judge=judge, second=second, cache=cache, progress=progress,
+                                  batch_size=batch_size, **options)
     timings = {"read": t_read, **{name: entry["seconds"] for name, entry in report["annotators"].items()}}
     timings["total"] = time.perf_counter() - t0
     spec_config = lambda s: s.to_config() if isinstance(s, BackendSpec) else (None if s is None else f"{s.name}:{s.model_id}")  # noqa: E731
     config = {"annotators": _names(annotators), "options": {k: str(v) if isinstance(v, os.PathLike) else v for k, v in options.items()},
               "judge": spec_config(judge), "second": spec_config(second), "batch_size": batch_size}
+    if executor is not None:
+        report["executor"] = executor.manifest_extra()
+        if executor.shard is not None:
+            config["shard"] = executor.shard.to_config()
     errors = {name: entry.get("errors", {}) for name, entry in report["annotators"].items()}
     return write_stage(out_dir, result, stage="annotate", config=config, inputs=[input_path],
                        counts={"in": table.num_rows, "out": result.num_rows, "row_errors": errors},

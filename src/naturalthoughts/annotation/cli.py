@@ -8,6 +8,7 @@ import sys
 
 from naturalthoughts.backends.base import BackendSpec
 from naturalthoughts.cli_common import add_backend_args, add_cache_arg, add_io_args, backend_spec_from_args
+from naturalthoughts.executors.options import add_executor_args, executor_options_from_args
 
 HELP = "add domain, strategy, verbosity, length, disagreement and embedding columns to traces"
 DESCRIPTION = """\
@@ -52,6 +53,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_cache_arg(p)
     add_backend_args(p, prefix="judge-", title="judge model (LLM-judge methods and disagreement)")
     add_backend_args(p, prefix="second-", title="second, non-reasoning model (disagreement)")
+    add_executor_args(p)
 
 
 def options_from_args(args: argparse.Namespace) -> dict:
@@ -96,7 +98,8 @@ def main(args: argparse.Namespace) -> int:
         manifest = run_annotate(
             args.input, args.out, args.annotators,
             judge=spec_from_args(args, "judge"), second=spec_from_args(args, "second"),
-            cache=args.cache, progress=not args.no_progress, batch_size=args.batch_size, **options_from_args(args),
+            cache=args.cache, progress=not args.no_progress, batch_size=args.batch_size,
+            executor=executor_options_from_args(args), **options_from_args(args),
         )
     except (AnnotationError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)

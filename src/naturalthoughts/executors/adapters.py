@@ -28,7 +28,8 @@ def generate_batch(table: pa.Table, ctx: WorkerContext, *, params: SamplingParam
     return traces
 
 
-def annotate_batch(table: pa.Table, ctx: WorkerContext, *, annotators: list[str], options: dict[str, Any]) -> pa.Table:
+def annotate_batch(table: pa.Table, ctx: WorkerContext, *, annotators: list[str], options: dict[str, Any],
+                   batch_size: int = 256) -> pa.Table:
     """Annotation columns for a batch of traces (see :func:`naturalthoughts.annotation.api.annotate`)."""
     from naturalthoughts.annotation.api import annotate
 
@@ -37,6 +38,6 @@ def annotate_batch(table: pa.Table, ctx: WorkerContext, *, annotators: list[str]
         table, annotators,
         judge=ctx.backend("judge") if "judge" in ctx.specs else None,
         second=ctx.backend("second") if "second" in ctx.specs else None,
-        cache=cache if cache is not None else False, progress=bool(ctx.progress), **options)
+        cache=cache if cache is not None else False, progress=bool(ctx.progress), batch_size=batch_size, **options)
     ctx.add_report(report)
     return result

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 # Test hook (the worker-death test): after this many completed rows, one worker process exits abruptly
 # (``os._exit``), once per marker file. Completed rows are already in the row cache when it dies.
 FAULT_EXIT_AFTER_ROWS_ENV = "NATURALTHOUGHTS_FAULT_EXIT_AFTER_ROWS"
+FAULT_MARKER_ENV = "NATURALTHOUGHTS_FAULT_MARKER"
 
 
 class WorkerContext:
@@ -151,8 +152,13 @@ BatchFn = Callable[[pa.Table, WorkerContext], pa.Table]
 
 
 def fault_from_env(marker_dir: str | os.PathLike) -> tuple[int, str] | None:
-    """The fault hook's setting, read in the driver (workers may not inherit its environment)."""
+    """The fault hook's setting, read in the driver (workers may not inherit its environment).
+
+    ``NATURALTHOUGHTS_FAULT_MARKER`` names the marker file (default: ``marker_dir/fault-injected.txt``); the
+    worker that dies writes it first, so a test can check that a death really happened.
+    """
     raw = os.environ.get(FAULT_EXIT_AFTER_ROWS_ENV)
     if not raw:
         return None
-    return int(raw), str(Path(marker_dir) / "fault-injected.txt")
+    marker = os.environ.get(FAULT_MARKER_ENV) or str(Path(marker_dir) / "fault-injected.txt")
+    return int(raw), marker

@@ -77,3 +77,15 @@ def run_map_stage(
         out, stats, reports = run_on_ray(table, batch_fn, specs=specs, cache_path=cache_path, options=options,
                                          work_dir=Path(work_dir), use_cache=use_cache)
     return MapResult(out, stats, table.num_rows, options.manifest_extra(), reports)
+
+
+def cache_setting(cache: Any) -> tuple[Path | None, bool]:
+    """``(cache_path, use_cache)`` for a stage's ``cache`` argument: None (default file), False, a path or a cache."""
+    from naturalthoughts.generation.cache import RequestCache
+
+    if cache is False:
+        return None, False
+    if isinstance(cache, RequestCache):
+        return cache.path, True
+    return (Path(cache) if cache else default_cache_path()), True
+

@@ -14,6 +14,7 @@ from naturalthoughts.cli_common import (
     backend_spec_from_args,
     sampling_from_args,
 )
+from naturalthoughts.executors.options import add_executor_args, executor_options_from_args
 
 HELP = "generate teacher reasoning traces (<think>…</think> + answer) for a question pool"
 DESCRIPTION = """\
@@ -49,6 +50,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-cache", action="store_true", help="do not read or write the row cache")
     add_bad_row_arg(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_executor_args(p)
 
 
 def default_template(backend: str, model: str) -> str:
@@ -68,7 +70,7 @@ def main(args: argparse.Namespace) -> int:
     cache = False if args.no_cache else args.cache
     manifest = run_generate(args.input, args.out, spec, params, n=args.n, template=template, cache=cache,
                             retry_truncated=args.retry_truncated, progress=not args.no_progress,
-                            on_bad_row=args.on_bad_row)
+                            on_bad_row=args.on_bad_row, executor=executor_options_from_args(args))
     c = manifest.counts
     flags = ", ".join(f"{k}={v}" for k, v in c["flags"].items() if v) or "none"
     rejected = sum(c["rejected"].values())

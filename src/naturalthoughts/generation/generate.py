@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -26,6 +26,9 @@ from naturalthoughts.generation.runner import RunStats, model_key, run_requests
 from naturalthoughts.io import Reject, RowSink, iter_records
 from naturalthoughts.schema import QC_FLAGS, QUESTION_SCHEMA, TRACE_SCHEMA, conform, question_id, trace_id
 from naturalthoughts.store import Manifest, StageTimer, stable_json, write_stage
+
+if TYPE_CHECKING:
+    from naturalthoughts.executors.options import ExecutorOptions
 
 STAGE = "generate"
 SAMPLE_POOL = "sample"  # `--in sample` names the bundled question pool
@@ -224,12 +227,14 @@ def run_generate(
     progress: bool | str = True,
     on_bad_row: str = "fail",
     backend: Backend | None = None,
+    executor: "ExecutorOptions | None" = None,
 ) -> Manifest:
     """Read questions from ``input_path`` (``"sample"`` = bundled pool), generate, write the stage folder.
 
     The manifest records the backend spec (the API key's variable name only), sampling, template version, counts
     (rows, failures, flags, bad input rows by reason), the run statistics (cache hits, retries, tokens, errors by
     kind) and timings. Returns it; ``manifest.counts["failed"]`` > 0 means some rows carry an error.
+    ``executor`` (``--executor/--shard``, see :mod:`naturalthoughts.executors`) runs one shard and/or on Ray.
     """
     timer = StageTimer()
     tmpl = template if isinstance(template, PromptTemplate) else load_template(template)
@@ -238,9 +243,17 @@ def run_generate(
         questions, rejects = load_questions(source, on_bad_row)
     stats = RunStats()
     with timer("generate"):
-        traces, stats = generate_traces(questions, spec, params, n=n, template=tmpl, cache=cache,
-                                        retry_truncated=retry_truncated, progress=progress, backend=backend,
-                                        stats=stats)
+        plain = executor is None or (executor.executor == "local" and executor.shard is None)
+        if plain and "," not in (spec.base_url or ""):  # else: Ray, a shard, or several endpoints
+            traces, stats = generate_traces(questions, spec, params, n=n, template=tmpl, cache=cache,
+                                            retry_truncated=retry_truncated, progress=progress, backend=backend,
+                                            stats=stats)
+        else:
+            from naturalthoughts.executors.mapped import run_generate_mapped
+
+            questions, traces, stats = run_generate_mapped(questions, spec, params, n=n, template=tmpl, cache=cache,
+                                                           retry_truncated=retry_truncated, progress=progress,
+                                                           executor=executor)
     cache_path = cache.path if isinstance(cache, RequestCache) else (None if cache is False else cache)
     if cache_path is None and cache is not False:
         from naturalthoughts.generation.cache import default_cache_path
@@ -254,6 +267,10 @@ def run_generate(
         "assistant_prefix": tmpl.assistant_prefix,
         "retry_truncated": retry_truncated,
     }
+    if executor is not None and executor.shard is not None:
+        config["shard"] = executor.shard.to_config()
+        if executor.shard.index != 0:
+            rejects = []  # bad input rows belong to no shard: shard 0 records them, so a merge counts them once
     counts = {
         "in": questions.num_rows,
         "requests": len(traces),
@@ -272,7 +289,8 @@ def run_generate(
         manifest = write_stage(out_dir, traces, stage=STAGE, config=config, inputs=[source], counts=counts,
                                rejects=Reject.table(rejects) if rejects else None,
                                timings={**timer.timings, "total": timer.total()},
-                               extra={"run_stats": stats.to_dict(), "cache": str(cache_path) if cache_path else None},
+                               extra={"run_stats": stats.to_dict(), "cache": str(cache_path) if cache_path else None,
+                                      **({"executor": executor.manifest_extra()} if executor else {})},
                                versions=_backend_versions(spec.backend))
     return manifest
 

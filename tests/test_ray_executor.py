@@ -1,0 +1,156 @@
+"""--executor ray on a local 2-CPU Ray instance: same rows as the local executor through the real llama.cpp server,
+a worker killed mid-run still yields every row exactly once (no finished request repeated), and the CLI flags.
+
+One Ray instance serves the whole module (start/stop bounded in time). Ray's own processes listen on all
+interfaces, so the instance lives only as long as these tests and is always shut down.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from naturalthoughts.backends.base import BackendSpec, SamplingParams
+from naturalthoughts.cli import main as cli_main
+from naturalthoughts.executors.options import ExecutorOptions
+from naturalthoughts.executors.sharding import Shard, select_shard
+from naturalthoughts.generation.generate import bundled_sample_pool, load_questions, run_generate
+from naturalthoughts.store import Manifest, read_table, write_parquet
+
+from fault_proxy import FaultProxy
+
+pytestmark = pytest.mark.slow
+# 200 questions as the issue asks (~25 s per pass on 2 idle cores at 8 tokens); smaller only to debug on a loaded box.
+N_QUESTIONS = int(os.environ.get("NATURALTHOUGHTS_RAY_TEST_QUESTIONS", "200"))
+BATCH = max(N_QUESTIONS // 10, 2)
+DIE_AFTER = BATCH + BATCH // 2  # the dying worker is half-way through its 2nd batch
+ROW_COLUMNS = ["id", "trace_id", "sample_index", "teacher_model", "reasoning", "response", "finish_reason",
+               "completion_tokens"]
+
+
+@pytest.fixture(scope="module")
+def ray_local():
+    ray = pytest.importorskip("ray")
+    t0 = time.monotonic()
+    ray.init(num_cpus=2, include_dashboard=False, object_store_memory=256 * 1024**2, _node_ip_address="127.0.0.1",
+             log_to_driver=False, configure_logging=False)
+    assert time.monotonic() - t0 < 120, "Ray took too long to start"
+    try:
+        yield ray
+    finally:
+        ray.shutdown()
+    assert not ray.is_initialized()
+
+
+@pytest.fixture(scope="module")
+def questions_200(tmp_path_factory) -> Path:
+    table, _ = load_questions(bundled_sample_pool())
+    path = tmp_path_factory.mktemp("ray-q") / "questions.parquet"
+    write_parquet(table.slice(0, N_QUESTIONS), path)
+    return path
+
+
+def _rows(path: Path) -> list[dict]:
+    return read_table(path).select(ROW_COLUMNS).to_pylist()
+
+
+def test_ray_matches_local_and_survives_a_killed_worker(llama_server, ray_local, questions_200, tmp_path, monkeypatch):
+    params = SamplingParams(max_tokens=8, temperature=0.0)
+    upstream = llama_server.rsplit("/v1", 1)[0]
+    local_spec = BackendSpec(backend="openai", model="smollm2-135m", base_url=llama_server, concurrency=1)
+    run_generate(questions_200, tmp_path / "local", local_spec, params, template="teacher-default",
+                 cache=tmp_path / "local.sqlite", progress=False)
+
+    # Ray: 2 workers, each on its own endpoint (two counting proxies in front of the one server); one worker dies
+    # after 1.5 batches of finished rows (200 questions: 30 rows, 10 of them in its 2nd batch of 20), once.
+    marker = tmp_path / "worker-died.txt"
+    monkeypatch.setenv("NATURALTHOUGHTS_FAULT_EXIT_AFTER_ROWS", str(DIE_AFTER))
+    monkeypatch.setenv("NATURALTHOUGHTS_FAULT_MARKER", str(marker))
+    with FaultProxy(upstream) as proxy_a, FaultProxy(upstream) as proxy_b:
+        ray_spec = BackendSpec(backend="openai", model="smollm2-135m", concurrency=1,
+                               base_url=f"{proxy_a.base_url},{proxy_b.base_url}")
+        options = ExecutorOptions(executor="ray", workers=2, batch_size=BATCH, cpus_per_worker=0.5)
+        manifest = run_generate(questions_200, tmp_path / "ray", ray_spec, params, template="teacher-default",
+                                cache=tmp_path / "ray.sqlite", progress=False, executor=options)
+
+    assert marker.exists(), "the fault hook did not kill a worker"
+    local, distributed = _rows(tmp_path / "local"), _rows(tmp_path / "ray")
+    assert len(distributed) == N_QUESTIONS
+    assert distributed == local  # same ids, same order, same texts at temperature 0
+
+    # Exactly once at the server: every prompt forwarded once over both endpoints, none repeated after the death.
+    per_prompt = collections.Counter(proxy_a.per_prompt) + collections.Counter(proxy_b.per_prompt)
+    assert len(per_prompt) == N_QUESTIONS and set(per_prompt.values()) == {1}
+    assert proxy_a.forwarded > 0 and proxy_b.forwarded > 0  # the endpoint list was spread over the workers
+    # The retried batch found its finished rows (10 of 20 for 200 questions) in the row cache.
+    assert manifest.counts["cache_hits"] == DIE_AFTER - BATCH
+    assert manifest.counts["sent"] == N_QUESTIONS - (DIE_AFTER - BATCH)
+    assert manifest.counts["out"] == N_QUESTIONS and manifest.counts["failed"] == 0
+    assert manifest.extra["executor"]["executor"] == "ray" and manifest.extra["executor"]["workers"] == 2
+
+
+def test_ray_rerun_is_all_cache_hits_and_shards_compose(ray_local, tmp_path):
+    rows = [{"id": f"q{i:03d}", "question": f"Why does levee {i} fail under a slow flood?"} for i in range(40)]
+    write_parquet(pa.Table.from_pylist(rows), tmp_path / "q.parquet")
+    spec = BackendSpec(backend="fake", model="fake")
+    params = SamplingParams(max_tokens=32)
+    ray_opts = ExecutorOptions(executor="ray", workers=2, batch_size=8, cpus_per_worker=0.5)
+    first = run_generate(tmp_path / "q.parquet", tmp_path / "a", spec, params, n=2, cache=tmp_path / "c.sqlite",
+                         progress=False, executor=ray_opts)
+    again = run_generate(tmp_path / "q.parquet", tmp_path / "b", spec, params, n=2, cache=tmp_path / "c.sqlite",
+                         progress=False, executor=ray_opts)
+    assert first.counts["sent"] == 80 and again.counts["sent"] == 0 and again.counts["cache_hits"] == 80
+    assert _rows(tmp_path / "a") == _rows(tmp_path / "b")
+
+    # --shard with the Ray executor: only the shard's questions, recorded in the manifest
+    shard = Shard(1, 3)
+    part = run_generate(tmp_path / "q.parquet", tmp_path / "s1", spec, params, n=2, cache=tmp_path / "c.sqlite",
+                        progress=False, executor=ExecutorOptions(executor="ray", workers=2, batch_size=8,
+                                                                 cpus_per_worker=0.5, shard=shard))
+    expected = select_shard(read_table(tmp_path / "q.parquet"), shard).column("id").to_pylist()
+    assert sorted(set(read_table(tmp_path / "s1").column("id").to_pylist())) == sorted(expected)
+    assert part.config["shard"] == {"index": 1, "count": 3} and part.counts["in"] == len(expected)
+
+
+def test_generate_cli_executor_flags(ray_local, tmp_path, capsys):
+    rows = [{"id": f"q{i}", "question": f"How do tides shape estuary {i}?"} for i in range(12)]
+    write_parquet(pa.Table.from_pylist(rows), tmp_path / "q.parquet")
+    common = ["generate", "--in", str(tmp_path / "q.parquet"), "--backend", "fake", "--model", "fake",
+              "--max-tokens", "32", "--no-progress", "--cache", str(tmp_path / "c.sqlite")]
+    assert cli_main([*common, "--out", str(tmp_path / "ray"), "--executor", "ray", "--ray-workers", "2",
+                     "--ray-batch-size", "4", "--ray-cpus-per-worker", "0.5"]) == 0
+    assert Manifest.load(tmp_path / "ray").extra["executor"]["batch_size"] == 4
+    assert read_table(tmp_path / "ray").column("id").to_pylist() == [f"q{i}" for i in range(12)]
+    # several endpoints need the Ray executor: a clear error with the local one
+    with pytest.raises(ValueError, match="needs --executor ray"):
+        cli_main([*common, "--out", str(tmp_path / "loc"), "--backend", "openai", "--base-url", "http://127.0.0.1:9/v1",
+                  "--base-url", "http://127.0.0.1:10/v1"])
+
+
+def test_annotate_and_embedding_on_ray_match_local(ray_local, tmp_path):
+    import numpy as np
+
+    from naturalthoughts.annotation.api import run_annotate
+
+    rows = [{"id": f"q{i:02d}", "question": f"Why would a {w} bridge need expansion joints in climate {i}?"}
+            for i, w in enumerate(["steel", "concrete", "timber", "stone"] * 6)]
+    write_parquet(pa.Table.from_pylist(rows), tmp_path / "q.parquet")
+    run_generate(tmp_path / "q.parquet", tmp_path / "traces", BackendSpec(backend="fake", model="fake"),
+                 SamplingParams(max_tokens=64), cache=tmp_path / "c.sqlite", progress=False)
+    names = "strategies,verbosity,domain,embedding"
+    local = run_annotate(tmp_path / "traces", tmp_path / "local", names, cache=False, progress=False)
+    dist = run_annotate(tmp_path / "traces", tmp_path / "ray", names, cache=False, progress=False,
+                        executor=ExecutorOptions(executor="ray", workers=2, batch_size=6, cpus_per_worker=0.5))
+    a, b = read_table(tmp_path / "local"), read_table(tmp_path / "ray")
+    cols = ["trace_id", "strategies", "num_steps", "verbosity", "domain"]
+    assert b.select(cols).to_pylist() == a.select(cols).to_pylist()
+    ea, eb = (np.array(t.column("embedding").to_pylist(), dtype=np.float32) for t in (a, b))
+    assert ea.shape == eb.shape == (24, 384)
+    assert (ea * eb).sum(axis=1).min() > 0.99  # same unit vectors (batching may move bf16 rounding slightly)
+    assert dist.extra["annotators"]["domain"]["domains"] == local.extra["annotators"]["domain"]["domains"]
+    assert dist.extra["executor"]["executor"] == "ray" and dist.counts["out"] == 24
