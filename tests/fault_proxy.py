@@ -55,6 +55,7 @@ class FaultProxy:
         self.per_prompt: collections.Counter[str] = collections.Counter()
         self.injected: collections.Counter[str] = collections.Counter()
         self.forwarded = 0
+        self.upstream_errors = 0
         self.authorization: list[str | None] = []  # Authorization header of each POST (to check key handling)
         proxy = self
 
@@ -92,26 +93,34 @@ class FaultProxy:
                     self._forward(body)
 
             def _reply(self, status: int, payload: bytes, headers: dict[str, str] | None = None) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                for k, v in (headers or {}).items():
-                    self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    for k, v in (headers or {}).items():
+                        self.send_header(k, v)
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up (its timeout): expected
+                    self.close_connection = True
 
             def _forward(self, body: bytes) -> None:
-                conn = http.client.HTTPConnection(proxy.upstream_host, proxy.upstream_port, timeout=120)
+                conn = http.client.HTTPConnection(proxy.upstream_host, proxy.upstream_port, timeout=300)
                 try:
                     conn.request(self.command, self.path, body=body or None,
                                  headers={"Content-Type": "application/json"})
                     resp = conn.getresponse()
                     payload = resp.read()
+                except OSError as exc:  # upstream trouble is a 502 to the client (retryable), never a hang
                     with proxy.lock:
-                        proxy.forwarded += 1
-                    self._reply(resp.status, payload)
+                        proxy.upstream_errors += 1
+                    self._reply(502, json.dumps({"error": {"message": f"upstream: {exc}"}}).encode())
+                    return
                 finally:
                     conn.close()
+                with proxy.lock:
+                    proxy.forwarded += 1
+                self._reply(resp.status, payload)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

@@ -111,11 +111,3 @@ def test_real_server_chat_and_forced_prefix(llama_server, monkeypatch):
     assert out[2].finish_reason == "length" and out[2].completion_tokens == 4
     assert not out[1].text.startswith("<think>")  # the prefix is part of the prompt, not of the completion
     assert proxy.authorization == ["Bearer sk-test-secret-123"] * 3
-
-
-@pytest.mark.slow
-def test_real_server_same_seed_same_text(llama_server):
-    backend = make_backend(BackendSpec(backend="openai", model="smollm2-135m", base_url=llama_server, concurrency=1))
-    req = _req("Name a colour.", params=SamplingParams(max_tokens=12, seed=7, temperature=0.8))
-    a, b = backend.generate([req, req])
-    assert a.ok and a.text == b.text

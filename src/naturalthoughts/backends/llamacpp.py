@@ -106,6 +106,10 @@ class LlamaCppBackend:
             self._ensure_loaded()
             prompt = self.render_prompt(req)
             stop = [s for s in (self._eos_text, *p.stop) if s]
+            # Forget the previous request's KV cache: llama.cpp would reuse the longest common prefix, and
+            # incremental evaluation gives slightly different logits than a fresh one, so the same request
+            # (same seed) could sample differently depending on what ran before it. Rows must not depend on order.
+            self._llm.reset()
             out = self._llm.create_completion(
                 prompt,
                 max_tokens=p.max_tokens,

@@ -167,6 +167,7 @@ def generate_traces(
                                                   "prompt_version", "qc_flags", "error")}
     ids = questions.column("id").to_pylist()
     param_base = params.to_dict()
+    gen_json: dict[tuple[int | None, int], str] = {}  # few distinct (seed, max_tokens): encode each once
     for k, (req, c) in enumerate(zip(requests, completions)):
         qid = ids[k // n]
         if c.ok:
@@ -175,7 +176,10 @@ def generate_traces(
             reasoning, response, flags = parsed.reasoning, parsed.response, parsed.flags
         else:
             reasoning, response, flags = None, None, ["request_failed"]
-        gen = dict(param_base, seed=req.effective_seed(), max_tokens=c.max_tokens or params.max_tokens)
+        gen_key = (req.effective_seed(), c.max_tokens or params.max_tokens)
+        gen = gen_json.get(gen_key)
+        if gen is None:
+            gen = gen_json[gen_key] = stable_json(dict(param_base, seed=gen_key[0], max_tokens=gen_key[1]))
         cols["trace_id"].append(trace_id(qid, req.sample_index))
         cols["sample_index"].append(req.sample_index)
         cols["teacher_model"].append(teacher)
@@ -184,7 +188,7 @@ def generate_traces(
         cols["finish_reason"].append(c.finish_reason)
         cols["prompt_tokens"].append(c.prompt_tokens)
         cols["completion_tokens"].append(c.completion_tokens)
-        cols["gen_params"].append(stable_json(gen))
+        cols["gen_params"].append(gen)
         cols["prompt_version"].append(tmpl.prompt_version)
         cols["qc_flags"].append(flags)
         cols["error"].append(c.error)
