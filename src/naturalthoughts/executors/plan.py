@@ -225,13 +225,13 @@ def build_inputs(given: dict[str, Any], run: str | os.PathLike | None = None) ->
     defaults = PlanInputs()
     for k in ("tokens_per_trace", "prompt_tokens"):
         if k not in sources:
-            sources[k] = "paper (PAPER.md §2)" if k == "tokens_per_trace" else "default (55-word question + template)"
+            sources[k] = "paper: DeepSeek-R1 average, PAPER.md §2" if k == "tokens_per_trace" else "default: 55-word question + template"
     if "pool" not in sources:
         sources["pool"] = "paper: NaturalReasoning (PAPER.md §2)"
     if "traces" not in sources:
         sources["traces"] = "paper's largest selection"
     if "epochs" not in sources:
-        sources["epochs"] = f"paper ({defaults.epochs:g} epochs at 100k/500k, PAPER.md §6)"
+        sources["epochs"] = "paper: epochs at 100k/500k, PAPER.md §6"
     return inp, sources
 
 
