@@ -28,6 +28,7 @@ CASES = [
     ("agree", {}),
     ("semantic", {"method": "hdbscan"}),
     ("semantic", {"method": "kmeans", "clusters": 20}),
+    ("semantic", {"method": "kmeans", "clusters": 20, "kmeans_pca_dims": 8}),
     ("semantic", {"method": "kcenter"}),
     ("disagree+strategies", {}),
 ]
@@ -42,7 +43,7 @@ def shuffled(table: pa.Table, seed: int) -> pa.Table:
     return table.take(pa.array(np.random.default_rng(seed).permutation(table.num_rows)))
 
 
-@pytest.mark.parametrize("strategy,options", CASES, ids=[f"{s}-{o.get('method', '')}" for s, o in CASES])
+@pytest.mark.parametrize("strategy,options", CASES, ids=[f"{s}-{o.get('method', '')}{o.get('kmeans_pca_dims', '')}" for s, o in CASES])
 def test_same_ids_across_runs_and_row_order(pool, strategy, options):
     first = select(pool, strategy, 120, seed=11, report=False, **options)
     again = select(pool, strategy, 120, seed=11, report=False, **options)
