@@ -65,6 +65,7 @@ def test_length_counts_with_named_tokenizer_and_fallback():
     ("Therefore \\boxed{\\frac{1}{2}}", "The answer is $0.5$", 0, (True, "math_verify")),
     ("Therefore \\boxed{\\frac{\\sqrt{2}}{2}}", "\\boxed{\\frac{1}{\\sqrt{2}}}", 0, (True, "math_verify")),
     ("Therefore \\boxed{x^2 + 1}", "\\boxed{x^2 - 1}", 0, (False, "math_verify")),
+    ("The answer is Paris.", "The capital of France is Paris.", 0, (True, "contains")),
     ("The answer is Paris.", "London", 0, (None, None)),  # free text: left to the judge
 ])
 def test_compare_answers_cases(a, b, options, expected):

@@ -5,6 +5,8 @@
 1. ``choice``: multiple-choice questions (options given): the option letters both answers commit to;
 2. ``numeric``: both final answers are single numbers (``1,234.5``, ``3/4``, ``50%``): equal within 1e-6 relative;
 3. ``exact``: normalised final answers are equal (lowercase, LaTeX wrappers/punctuation/articles dropped);
+   ``contains``: the shorter normalised answer (at most 4 words, e.g. "paris") occurs as a whole phrase in the
+   other ("capital of france is paris"): teachers answer in sentences, references in words;
 4. ``math_verify``: both look mathematical (``\\boxed``, ``$…$``, LaTeX commands): the ``math-verify`` package
    decides symbolic equivalence (``1/2`` vs ``0.5``, ``\\frac{\\sqrt 2}{2}`` vs ``\\sin(\\pi/4)``).
 
@@ -28,6 +30,7 @@ _CHOICE_PATTERNS = [
 _NUMBER_RE = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:/\d+(?:\.\d+)?)?%?$")
 _MATHY_RE = re.compile(r"\\boxed|\$|\\frac|\\sqrt|\\pi|\^|\\cdot|\\times|\\left")
 SHORT_WORDS = 12
+CONTAINS_WORDS = 4
 
 
 def boxed_contents(text: str) -> list[str]:
@@ -135,8 +138,12 @@ def compare_answers(a: str | None, b: str | None, *, n_options: int = 0,
     if na is not None and nb is not None:
         same = abs(na - nb) <= 1e-6 * max(1.0, abs(na), abs(nb))
         return same, "numeric", f"numbers {fa!r} and {fb!r}"
-    if normalize_answer(fa) == normalize_answer(fb):
-        return True, "exact", f"normalised answers equal: {normalize_answer(fa)[:80]!r}"
+    ca, cb = normalize_answer(fa), normalize_answer(fb)
+    if ca == cb:
+        return True, "exact", f"normalised answers equal: {ca[:80]!r}"
+    short, longer = sorted((ca, cb), key=len)
+    if short and len(short.split()) <= CONTAINS_WORDS and re.search(rf"(?<!\w){re.escape(short)}(?!\w)", longer):
+        return True, "contains", f"{short!r} occurs in {longer[:80]!r}"
     if _MATHY_RE.search(fa) or _MATHY_RE.search(fb) or (na is not None) != (nb is not None):
         eq = math_equal(fa, fb)
         if eq is not None:

@@ -1,7 +1,7 @@
 """``disagreement``: the paper's difficulty proxy, teacher vs a second, non-reasoning model (and vs the reference).
 
 Columns: ``second_answer``, ``agree`` (teacher response vs second answer; null when undecidable),
-``agree_method`` (``choice`` | ``numeric`` | ``exact`` | ``math_verify`` | ``judge``), ``agree_rationale``,
+``agree_method`` (``choice`` | ``numeric`` | ``exact`` | ``contains`` | ``math_verify`` | ``judge``), ``agree_rationale``,
 ``reference_agree`` (teacher vs ``reference_answer``/gold letter when present), ``disagreement_error``.
 
 1. The second model answers each question in no-think mode: the question with the paper's instruction
