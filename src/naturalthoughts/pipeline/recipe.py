@@ -199,7 +199,7 @@ def resolve_path(value: str) -> str:
         return str(resources.files("naturalthoughts").joinpath(rel))
     if _looks_remote(value):
         return value
-    return str(Path(value).expanduser())
+    return str(Path(value).expanduser().resolve())  # absolute: `status` may run from another folder
 
 
 def load_recipe(path: str | os.PathLike, *, run_dir: str | os.PathLike | None = None) -> Recipe:
