@@ -155,8 +155,9 @@ def run_on_ray(
     started = _ensure_ray(options)
     try:
         allocator = ray.remote(num_cpus=0)(_IndexAllocator).remote()
-        # One block per file: blocks are what the actor pool hands out, so this is what spreads work over workers.
-        ds = ray.data.read_parquet(str(in_dir), schema=table.schema, override_num_blocks=n_files)
+        # One block per batch: blocks are what the actor pool hands out, so this is what spreads work over the
+        # workers. read_parquet may coalesce small files into one block (then one actor would do everything).
+        ds = ray.data.read_parquet(str(in_dir), schema=table.schema).repartition(n_files)
         resources: dict[str, Any] = {"num_cpus": options.cpus_per_worker}
         if options.gpus_per_worker:
             resources["num_gpus"] = options.gpus_per_worker

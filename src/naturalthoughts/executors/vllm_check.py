@@ -129,8 +129,10 @@ def run(work: Path, model: Path, n_questions: int, max_tokens: int) -> int:
     print(f"| warm engine, backend API, {warm['requests']} requests in one batch | {warm['requests']} | {warm['tokens']} "
           f"| {warm['seconds']:.1f} | {warm['tokens_per_s']:.1f} |")
     print()
-    print(f"Engine start: {warm['engine_start_s']:.1f} s. Evaluate summary: "
-          f"{json.dumps(summary.get('conditions', summary))[:400]}")
+    conditions = summary if isinstance(summary, list) else summary.get("conditions", [summary])
+    scores = "; ".join(f"{c.get('condition')}: accuracy {c.get('accuracy')}%, unparsed {c.get('unparsed_rate')}"
+                       for c in conditions if isinstance(c, dict))
+    print(f"Engine start: {warm['engine_start_s']:.1f} s. Evaluate (nt-mcq, {n_questions} items): {scores}")
     print(f"First rows: {json.dumps(sample, ensure_ascii=False)[:600]}")
     if problems:
         print("[test-vllm] FAILED: " + "; ".join(problems))
