@@ -129,22 +129,30 @@ def has_repetition_loop(text: str, ngram: int = 20, min_repeats: int = 4) -> boo
     # Python tuple hashing this replaces cost ~0.4 us per word, too slow for cache-hit re-runs of long traces.
     import numpy as np
 
+    powers, inverse = _hash_powers(n)
     ids = np.fromiter(map(hash, words), dtype=np.int64, count=n).view(np.uint64)
-    powers = np.full(n, _HASH_BASE, dtype=np.uint64)
-    powers[0] = 1
-    powers = np.cumprod(powers, dtype=np.uint64)  # BASE^i
     prefix = np.zeros(n + 1, dtype=np.uint64)
-    np.cumsum(ids * powers, dtype=np.uint64, out=prefix[1:])
-    inverse = np.full(n - ngram + 1, _HASH_BASE_INV, dtype=np.uint64)
-    inverse[0] = 1
-    inverse = np.cumprod(inverse, dtype=np.uint64)  # BASE^-i
-    keys = (prefix[ngram:] - prefix[:-ngram]) * inverse  # window i, shifted to start at power 0
+    np.cumsum(ids * powers[:n], out=prefix[1:])
+    keys = (prefix[ngram:] - prefix[:-ngram]) * inverse[: n - ngram + 1]  # window i, shifted to power 0
     keys.sort()
-    return bool(np.any(keys[min_repeats - 1 :] == keys[: len(keys) - min_repeats + 1]))
+    return bool((keys[min_repeats - 1 :] == keys[: len(keys) - min_repeats + 1]).any())
 
 
 _HASH_BASE = 1_000_003
 _HASH_BASE_INV = pow(_HASH_BASE, -1, 2**64)  # odd base: invertible modulo 2^64
+_POWERS: list = []  # [BASE^i, BASE^-i] for i < current size; grown on demand, shared by all calls
+
+
+def _hash_powers(n: int) -> tuple:
+    import numpy as np
+
+    if not _POWERS or len(_POWERS[0]) < n:
+        size = max(n, 4096)
+        powers = np.full(size, _HASH_BASE, dtype=np.uint64)
+        inverse = np.full(size, _HASH_BASE_INV, dtype=np.uint64)
+        powers[0] = inverse[0] = 1
+        _POWERS[:] = [np.cumprod(powers, dtype=np.uint64), np.cumprod(inverse, dtype=np.uint64)]
+    return _POWERS[0], _POWERS[1]
 
 
 def format_trace(reasoning: str | None, response: str | None) -> str:
