@@ -222,7 +222,6 @@ def build_inputs(given: dict[str, Any], run: str | os.PathLike | None = None) ->
     inp = replace(inp, **chosen)
     for k in chosen:
         sources[k] = "given"
-    defaults = PlanInputs()
     for k in ("tokens_per_trace", "prompt_tokens"):
         if k not in sources:
             sources[k] = "paper: DeepSeek-R1 average, PAPER.md §2" if k == "tokens_per_trace" else "default: 55-word question + template"
