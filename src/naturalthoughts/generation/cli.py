@@ -46,6 +46,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--retry-truncated", action="store_true",
                    help="re-request only rows whose cached answer hit --max-tokens (finish_reason length); "
                         "use with a larger --max-tokens")
+    p.add_argument("--think-budget", type=int, default=None, metavar="B",
+                   help="stop thinking after B tokens, close </think> and force the final answer (budget forcing, "
+                        "as evaluate --budget); for small teachers that never close their think block")
     add_cache_arg(p)
     p.add_argument("--no-cache", action="store_true", help="do not read or write the row cache")
     add_bad_row_arg(p)
@@ -70,7 +73,8 @@ def main(args: argparse.Namespace) -> int:
     cache = False if args.no_cache else args.cache
     manifest = run_generate(args.input, args.out, spec, params, n=args.n, template=template, cache=cache,
                             retry_truncated=args.retry_truncated, progress=not args.no_progress,
-                            on_bad_row=args.on_bad_row, executor=executor_options_from_args(args))
+                            on_bad_row=args.on_bad_row, executor=executor_options_from_args(args),
+                            think_budget=args.think_budget)
     c = manifest.counts
     flags = ", ".join(f"{k}={v}" for k, v in c["flags"].items() if v) or "none"
     rejected = sum(c["rejected"].values())

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from naturalthoughts.backends.base import Backend, BackendSpec, ChatRequest, SamplingParams
+from naturalthoughts.backends.base import Backend, BackendSpec, ChatRequest, Completion, SamplingParams
 from naturalthoughts.generation.cache import RequestCache
 from naturalthoughts.generation.parse import THINK_OPEN, parse_trace
 from naturalthoughts.generation.prompts import PromptTemplate, load_template
@@ -120,6 +120,7 @@ def generate_traces(
     progress: bool | str = True,
     backend: Backend | None = None,
     stats: RunStats | None = None,
+    think_budget: int | None = None,
 ) -> tuple[pa.Table, RunStats]:
     """Generate ``n`` teacher samples per question and return ``(traces, stats)``.
 
@@ -133,6 +134,9 @@ def generate_traces(
             e.g. after raising ``params.max_tokens``; every other stored row is reused.
         progress: show a progress bar (rows/s, tokens/s, ETA); a string sets its label.
         backend: an already built backend (reused across calls, or a test double).
+        think_budget: stop thinking after this many tokens, close ``</think>`` and force the final answer
+            (budget forcing, :mod:`naturalthoughts.evaluation.budget`); the answer gets ``max_tokens`` minus the
+            thinking used (at least 64). For small teachers that would otherwise never close their think block.
 
     Returns the traces in ``TRACE_SCHEMA`` (question columns first, extra input columns kept) in input order ×
     sample index, and the run statistics (cache hits, requests sent, retries, failures, tokens).
@@ -151,9 +155,12 @@ def generate_traces(
     backend = backend if backend is not None else _make_backend(spec)
     store, own_cache = _open_cache(cache)
     try:
-        completions = run_requests(backend, requests, store, retry_truncated=retry_truncated,
-                                   progress=progress if isinstance(progress, str) else (STAGE if progress else False),
-                                   stats=stats)
+        label = progress if isinstance(progress, str) else (STAGE if progress else False)
+        if think_budget:
+            completions = _generate_with_budget(backend, requests, store, think_budget, label, stats)
+        else:
+            completions = run_requests(backend, requests, store, retry_truncated=retry_truncated, progress=label,
+                                       stats=stats)
         teacher = model_key(backend)
     finally:
         if own_cache and store is not None:
@@ -167,6 +174,8 @@ def generate_traces(
                                                   "prompt_version", "qc_flags", "error")}
     ids = questions.column("id").to_pylist()
     param_base = params.to_dict()
+    if think_budget:
+        param_base["think_budget"] = think_budget
     gen_json: dict[tuple[int | None, int], str] = {}  # few distinct (seed, max_tokens): encode each once
     for k, (req, c) in enumerate(zip(requests, completions)):
         qid = ids[k // n]
@@ -203,6 +212,20 @@ def generate_traces(
     return conform(base, TRACE_SCHEMA), stats
 
 
+def _generate_with_budget(backend: Backend, requests: list[ChatRequest], store: RequestCache | None, think_budget: int,
+                          label: bool | str, stats: RunStats) -> list[Completion]:
+    """Budget-forced generation (think ≤ ``think_budget`` tokens, then close and answer), as plain completions."""
+    from naturalthoughts.evaluation.budget import ThinkingBudget, generate
+
+    gens = generate(backend, requests, store, budget=ThinkingBudget(max_think=think_budget), progress=label, stats=stats)
+    out = []
+    for req, g in zip(requests, gens):
+        text = g.output[len(req.assistant_prefix):] if g.output.startswith(req.assistant_prefix) else g.output
+        out.append(Completion(text=text, finish_reason=g.finish_reason, completion_tokens=g.completion_tokens,
+                              error=g.error, max_tokens=req.params.max_tokens, cached=g.cached))
+    return out
+
+
 def _make_backend(spec: BackendSpec) -> Backend:
     from naturalthoughts.backends import make_backend
 
@@ -232,6 +255,7 @@ def run_generate(
     on_bad_row: str = "fail",
     backend: Backend | None = None,
     executor: "ExecutorOptions | None" = None,
+    think_budget: int | None = None,
 ) -> Manifest:
     """Read questions from ``input_path`` (``"sample"`` = bundled pool), generate, write the stage folder.
 
@@ -251,7 +275,9 @@ def run_generate(
         if plain and "," not in (spec.base_url or ""):  # else: Ray, a shard, or several endpoints
             traces, stats = generate_traces(questions, spec, params, n=n, template=tmpl, cache=cache,
                                             retry_truncated=retry_truncated, progress=progress, backend=backend,
-                                            stats=stats)
+                                            stats=stats, think_budget=think_budget)
+        elif think_budget:
+            raise ValueError("think_budget is not supported with --executor/--shard or several endpoints yet")
         else:
             from naturalthoughts.executors.mapped import run_generate_mapped
 
@@ -270,6 +296,7 @@ def run_generate(
         "template": tmpl.prompt_version,
         "assistant_prefix": tmpl.assistant_prefix,
         "retry_truncated": retry_truncated,
+        "think_budget": think_budget,
     }
     if executor is not None and executor.shard is not None:
         config["shard"] = executor.shard.to_config()
