@@ -43,16 +43,19 @@ class Condition:
         return self.mode + (f"@{self.budget.label()}" if self.budget else "")
 
 
-def sweep(modes: Sequence[str], budgets: Sequence[int | None] = (None,), *, min_think: int | None = None,
-          words: int | None = None) -> list[Condition]:
-    """Conditions for ``modes`` × ``budgets``; budgets apply to the thinking modes only (no-think runs once)."""
+def sweep(modes: Sequence[str], budgets: Sequence[int | ThinkingBudget | None] = (None,), *,
+          min_think: int | None = None, words: int | None = None) -> list[Condition]:
+    """Conditions for ``modes`` × ``budgets``; budgets apply to the thinking modes only (no-think runs once).
+
+    A budget is a token count B (with ``min_think`` as T) or a full :class:`ThinkingBudget`.
+    """
     for mode in modes:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose from: {', '.join(MODES)}")
     out = []
     for mode in modes:
         for b in ([None] if mode == "no-think" else list(budgets) or [None]):
-            budget = ThinkingBudget(int(b), min_think=min_think) if b is not None else None
+            budget = b if isinstance(b, ThinkingBudget) or b is None else ThinkingBudget(int(b), min_think=min_think)
             cond = Condition(mode, budget, words if mode == "think" else None)
             if cond not in out:
                 out.append(cond)
@@ -115,7 +118,7 @@ def evaluate(
     modes: Sequence[str] = ("no-think", "think", "adaptive"),
     *,
     words: int | None = None,
-    budget: int | Sequence[int | None] | None = None,
+    budget: int | ThinkingBudget | Sequence[int | ThinkingBudget | None] | None = None,
     min_think: int | None = None,
     seeds: int = 1,
     limit: int | None = None,
@@ -146,7 +149,7 @@ def evaluate(
 
     timer = StageTimer()
     params = params or SamplingParams()
-    budgets: list[int | None] = [None] if budget is None else ([budget] if isinstance(budget, int) else list(budget))
+    budgets = [None] if budget is None else ([budget] if isinstance(budget, (int, ThinkingBudget)) else list(budget))
     conditions = sweep(modes, budgets, min_think=min_think, words=words)
     with timer("load"):
         loaded = load_benchmark(benchmark, limit=limit)
@@ -188,7 +191,8 @@ def evaluate(
     header["run_stats"] = stats.to_dict()
     summary = report.summarize(rows, header)
     config = {"backend": spec.to_config() if spec else {"name": backend.name, "model": backend.model_id},
-              "benchmark": benchmark, "modes": list(modes), "words": words, "budget": budgets,
+              "benchmark": benchmark, "modes": list(modes), "words": words,
+              "budget": [b.__dict__ if isinstance(b, ThinkingBudget) else b for b in budgets],
               "min_think": min_think, "seeds": seeds, "limit": limit, "params": params.to_dict()}
     if out_dir is not None:
         write_outputs(out_dir, rows, summary, config=config, loaded=loaded, timer=timer)
