@@ -182,6 +182,8 @@ def evaluate(
     finally:
         if own_backend:
             backend.close()
+        if req_cache is not None and not isinstance(cache, RequestCache):
+            req_cache.close()  # opened here from a path or the default location
     header = _header(loaded, model=f"{backend.name}:{backend.model_id}", seeds=seeds, base_seed=base_seed)
     for k in range(1, seeds):  # shuffled benchmarks present other gold letters under other seeds: check those too
         warning = degenerate_gold([it.presented(base_seed + k) for it in loaded.items])
