@@ -78,6 +78,13 @@ def test_gpqa_registered_name_with_local_path(tmp_path):
     assert loaded.name == "gpqa-diamond" and len(loaded.items) == 2 and loaded.path == str(path)
 
 
+def test_registered_name_found_in_benchmark_dir(tmp_path, monkeypatch):
+    write_csv(tmp_path / "gpqa_diamond.csv", GPQA_HEADER, gpqa_rows(3))
+    monkeypatch.setenv("NATURALTHOUGHTS_BENCHMARK_DIR", str(tmp_path))
+    loaded = load_benchmark("gpqa-diamond")
+    assert len(loaded.items) == 3 and loaded.path == str(tmp_path / "gpqa_diamond.csv")
+
+
 def test_gpqa_missing_option_column(tmp_path):
     header = GPQA_HEADER[:5] + GPQA_HEADER[6:]  # no "Incorrect Answer 3"
     rows = [r[:5] + r[6:] for r in gpqa_rows(2)]

@@ -1,7 +1,9 @@
 """The benchmark registry: a name → where its rows come from and in which layout.
 
-``--benchmark`` accepts a registry name (embedded file, or the hub when reachable), ``NAME:PATH`` (a local copy
-of an official release, read in that benchmark's layout) or a bare file path (layout detected from its columns).
+``--benchmark`` accepts a registry name (embedded file; else a local copy in ``$NATURALTHOUGHTS_BENCHMARK_DIR``
+named ``NAME.{csv,jsonl,json,parquet}`` or by its official file name; else the hub when reachable), ``NAME:PATH``
+(a local copy of an official release, read in that benchmark's layout) or a bare file path (layout detected from
+its columns).
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ class Benchmark:
     hub: str | None = None  # "hf://OWNER/NAME[@CONFIG]:SPLIT", tried when no local file is given
     embedded: str | None = None  # file inside naturalthoughts/data
     get: str = ""  # where to download the official files
+    files: tuple[str, ...] = ()  # official file names looked for in $NATURALTHOUGHTS_BENCHMARK_DIR before the hub
+
+
+BENCHMARK_DIR_ENV = "NATURALTHOUGHTS_BENCHMARK_DIR"
+_SUFFIXES = (".csv", ".jsonl", ".json", ".parquet")
 
 
 # Literal registry (one screen). Seeds per the paper (§7): 24 GPQA-D, 16 MATH-500, 1 MMLU-Pro / SuperGPQA.
@@ -33,7 +40,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "nt-mcq": Benchmark("mcq", "48 original multiple-choice questions written for this project (CC-BY-4.0)",
                         embedded="eval/nt_mcq.jsonl"),
     "gpqa-diamond": Benchmark("gpqa", "GPQA-Diamond, 198 graduate-level science questions",
-                              hub="hf://Idavidrein/gpqa@gpqa_diamond:train",
+                              hub="hf://Idavidrein/gpqa@gpqa_diamond:train", files=("gpqa_diamond.csv",),
                               get="https://github.com/idavidrein/gpqa (dataset.zip, password in the README) or the "
                                   "gated hub dataset Idavidrein/gpqa; use gpqa_diamond.csv"),
     "mmlu-pro": Benchmark("mmlu-pro", "MMLU-Pro test split, 12k questions with up to 10 options",
@@ -86,6 +93,10 @@ def _load_registered(name: str, bench: Benchmark) -> LoadedBenchmark:
         path = embedded_file(bench.embedded)
         items, info = load_file(path, bench.layout)
         return LoadedBenchmark(name, items, f"embedded:{bench.embedded}", info, path=str(path))
+    local = _local_copy(name, bench)
+    if local is not None:
+        items, info = load_file(local, bench.layout)
+        return LoadedBenchmark(name, items, str(local), info, path=str(local))
     assert bench.hub
     try:
         items, info = load_file(bench.hub, bench.layout)
@@ -96,5 +107,14 @@ def _load_registered(name: str, bench: Benchmark) -> LoadedBenchmark:
         raise BenchmarkError(
             f"{name}: could not load {bench.hub} from the Hugging Face hub{offline}: {type(exc).__name__}: "
             f"{str(exc)[:200]}. Download the official release ({bench.get}) and pass "
-            f"--benchmark {name}:PATH") from exc
+            f"--benchmark {name}:PATH (or put it in ${BENCHMARK_DIR_ENV} as {name}.jsonl/.csv/.parquet)") from exc
     return LoadedBenchmark(name, items, bench.hub, info)
+
+
+def _local_copy(name: str, bench: Benchmark) -> Path | None:
+    """``$NATURALTHOUGHTS_BENCHMARK_DIR/{NAME}.{csv,jsonl,json,parquet}`` or an official file name there."""
+    folder = os.environ.get(BENCHMARK_DIR_ENV)
+    if not folder:
+        return None
+    candidates = [Path(folder) / f"{name}{suffix}" for suffix in _SUFFIXES] + [Path(folder) / f for f in bench.files]
+    return next((c for c in candidates if c.is_file()), None)
