@@ -8,7 +8,11 @@ from naturalthoughts.backends.base import ChatRequest, Completion
 
 
 class ScriptedBackend:
-    """A judge whose reply is a function of the request; can 'crash' after a number of completions."""
+    """A judge whose reply is a function of the request; can 'crash' after a number of completions.
+
+    Scripted replies are whole JSON objects; when the request forces a prefix (the judge prompts' ``prefill``) and
+    the reply starts with it, only the continuation is returned, as from a real backend.
+    """
 
     name = "scripted"
 
@@ -22,7 +26,10 @@ class ScriptedBackend:
             if self.crash_after is not None and self.calls >= self.crash_after:
                 raise KeyboardInterrupt("simulated crash")
             self.calls += 1
-            c = Completion(text=self.reply(req), finish_reason="stop", completion_tokens=10)
+            text = self.reply(req)
+            if req.assistant_prefix and text.startswith(req.assistant_prefix):
+                text = text[len(req.assistant_prefix):]  # like a real backend: the reply continues the forced prefix
+            c = Completion(text=text, finish_reason="stop", completion_tokens=10)
             if on_result:
                 on_result(i, c)
             out.append(c)

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from naturalthoughts.annotation import annotate
-from naturalthoughts.annotation.judge import JUDGE_INVALID, chunk_text, extract_json, load_prompt, run_judge
+from naturalthoughts.annotation.judge import JUDGE_INVALID, chunk_text, extract_json, load_prompt, parse_reply, run_judge
 from naturalthoughts.annotation.domain import DomainAnnotator
 from naturalthoughts.annotation.strategies import StrategiesAnnotator
 from naturalthoughts.annotation.verbosity import _validate as validate_verbosity
@@ -32,7 +32,11 @@ RECORDED_DOMAIN_REPLIES = [
     ('{"domain": "Science", "topic": "Mining Engineering"}', ("Science", None), None),  # topic of another domain
     ('The question is about Science.', None, "no JSON object"),
     ('{"domain": "Astrology", "topic": "Horoscopes"}', None, "not one of the 13"),
-    ('{"domain": "Science", "topic": "Math', None, "no JSON object"),  # truncated at max_tokens
+    ('{"domain": "Science", "topic": "Math', ("Science", None), None),  # cut by max_tokens: closed, topic unknown
+    # SmolLM2-135M-Instruct, asked without a forced prefix (recorded 14:50 UTC):
+    ('The answer is: {"domain": "Disciplines and their fields", "topic": "7 times 6"}', None, "not one of the 13"),
+    # The same model with the prompt's prefill '{"domain": "' continuing the object, then the stop string "}":
+    ('{"domain": "Science", "topic": "Mathematics"', ("Science", "Mathematics"), None),
     ("", None, "no JSON object"),
     ('{"classification": {"domain": "Science"}}', None, "not one of the 13"),
 ]
@@ -40,8 +44,6 @@ RECORDED_DOMAIN_REPLIES = [
 
 @pytest.mark.parametrize("reply,expected,why", RECORDED_DOMAIN_REPLIES)
 def test_domain_judge_parsing_on_recorded_replies(reply, expected, why):
-    from naturalthoughts.annotation.judge import parse_reply
-
     value, reason = parse_reply(reply, DomainAnnotator(method="judge")._validate)
     assert value == expected
     assert (reason is None) if why is None else (why in reason)
@@ -57,6 +59,12 @@ def test_strategy_verbosity_agreement_validators_on_recorded_replies():
     assert a.unknown_judge_labels["divine inspiration"] == 1
     assert v(extract_json('{"strategies": ["magic"]}'))[0] is None
     assert v(extract_json('{"steps": 4}'))[0] is None
+    # Recorded SmolLM2-135M-Instruct replies (no forced prefix): a bullet list echoing the definitions, and prose.
+    smollm_strategies = ("The reasoning is:\n\n- self_verification: Checks an intermediate or final result by re-deriving "
+                         "it, substituting it back or testing it against the conditions.\n- backtracking: Abandons or")
+    assert parse_reply(smollm_strategies, v) == (None, "the reply contained no JSON object")
+    assert parse_reply("The answer is 42.", validate_verbosity)[0] is None
+    assert parse_reply('{"verbosity": 3', validate_verbosity) == (3, None)  # prefill + reply cut at the stop "}"
     assert validate_verbosity({"verbosity": 7}) == (7, None)
     assert validate_verbosity({"verbosity": "3"}) == (3, None)
     assert validate_verbosity({"verbosity": 10.0}) == (10, None)
@@ -84,7 +92,7 @@ def test_repair_turn_fixes_one_invalid_reply_and_gives_up_after_one_retry(tmp_pa
     with RequestCache(tmp_path / "c.sqlite") as cache:
         results = run_judge(backend, reqs, validate, cache=cache)
         assert [r.value for r in results] == [("Science", "Physics"), ("Science", "Physics"), None]
-        assert results[2].error == JUDGE_INVALID and "no JSON" in results[2].why
+        assert results[2].error == JUDGE_INVALID and "not one of the 13" in results[2].why
         assert backend.calls == 5  # 3 first replies + 2 repairs
         again = run_judge(backend, reqs, validate, cache=cache)
         assert [r.value for r in again] == [r.value for r in results]

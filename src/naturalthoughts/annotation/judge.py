@@ -39,6 +39,11 @@ class JudgePrompt:
     system: str
     user: str
     max_tokens: int
+    # Forced start of the reply (ChatRequest.assistant_prefix), e.g. '{"domain": "': small models that answer in
+    # prose when asked for JSON (SmolLM2-135M does, see tests) continue a started object instead. The reply ends
+    # at the first "}" (a stop string), which extract_json puts back.
+    prefill: str = ""
+    stop: tuple[str, ...] = ()
 
     @property
     def ref(self) -> str:
@@ -55,8 +60,8 @@ class JudgePrompt:
     def request(self, sample_index: int = 0, **values: str) -> ChatRequest:
         """A deterministic request (temperature 0) for this prompt."""
         messages = (("system", self.system.strip()), ("user", self.render(**values).strip()))
-        params = SamplingParams(max_tokens=self.max_tokens, temperature=0.0, top_p=1.0, seed=0)
-        return ChatRequest(messages=messages, params=params, sample_index=sample_index)
+        params = SamplingParams(max_tokens=self.max_tokens, temperature=0.0, top_p=1.0, seed=0, stop=self.stop)
+        return ChatRequest(messages=messages, params=params, sample_index=sample_index, assistant_prefix=self.prefill)
 
 
 @lru_cache(maxsize=None)
@@ -72,7 +77,8 @@ def load_prompt(name_or_path: str) -> JudgePrompt:
         if key not in data:
             raise ValueError(f"judge prompt {name_or_path}: missing key {key!r}")
     return JudgePrompt(name=data["name"], version=int(data["version"]), system=data["system"], user=data["user"],
-                       max_tokens=int(data.get("max_tokens", 128)))
+                       max_tokens=int(data.get("max_tokens", 128)), prefill=data.get("prefill") or "",
+                       stop=tuple(data.get("stop") or ()))
 
 
 # ------------------------------------------------------------------------------------------- JSON parsing
@@ -121,6 +127,12 @@ def extract_json(text: str | None) -> dict | None:
             obj = _loads_lenient(obj_text)
             if isinstance(obj, dict):
                 found.append(obj)
+    if not found and text.lstrip().startswith("{"):
+        # A reply cut at its closing brace (the prompt's stop string) or by max_tokens right after the last value.
+        for closing in ("}", '"}', "]}", '"]}'):
+            obj = _loads_lenient(text.strip() + closing)
+            if isinstance(obj, dict):
+                return obj
     return found[-1] if found else None
 
 
@@ -172,15 +184,16 @@ def run_judge(
     """Send ``requests``, validate each reply, repair invalid ones ``retries`` times, never raise per row."""
     completions = run_requests(backend, requests, cache, progress=progress, stats=stats)
     results: list[JudgeResult] = []
-    for c in completions:
+    for req, c in zip(requests, completions):
         if not c.ok:
             results.append(JudgeResult(None, f"{JUDGE_FAILED}: {(c.error or '')[:200]}", None))
             continue
-        value, why = parse_reply(c.text, validate)
+        reply = req.assistant_prefix + (c.text or "")
+        value, why = parse_reply(reply, validate)
         if why is None:
             results.append(JudgeResult(value, None))
         else:
-            results.append(JudgeResult(None, JUDGE_INVALID, c.text, why))
+            results.append(JudgeResult(None, JUDGE_INVALID, reply, why))
     for attempt in range(retries):
         todo = [i for i, r in enumerate(results) if r.error == JUDGE_INVALID]
         if not todo:
@@ -188,11 +201,12 @@ def run_judge(
         repair = [_repair_request(requests[i], results[i].raw, results[i].why or "") for i in todo]
         desc = f"{progress} (repair)" if isinstance(progress, str) else progress
         fixed = run_requests(backend, repair, cache, progress=desc, stats=stats)
-        for i, c in zip(todo, fixed):
+        for i, req, c in zip(todo, repair, fixed):
             if not c.ok:
                 continue  # keep JUDGE_INVALID: the first reply was invalid and the repair could not be made
-            value, why = parse_reply(c.text, validate)
-            results[i] = JudgeResult(value, None) if why is None else JudgeResult(None, JUDGE_INVALID, c.text, why)
+            reply = req.assistant_prefix + (c.text or "")
+            value, why = parse_reply(reply, validate)
+            results[i] = JudgeResult(value, None) if why is None else JudgeResult(None, JUDGE_INVALID, reply, why)
     return results
 
 
@@ -202,7 +216,8 @@ def _repair_request(req: ChatRequest, reply: str | None, why: str) -> ChatReques
         ("assistant", (reply or "").strip()[:2000]),
         ("user", f"That reply was invalid ({why}). Reply again with only the JSON object, exactly in the requested format."),
     )
-    return ChatRequest(messages=messages, params=req.params, sample_index=req.sample_index)
+    return ChatRequest(messages=messages, params=req.params, sample_index=req.sample_index,
+                       assistant_prefix=req.assistant_prefix)
 
 
 # ----------------------------------------------------------------------------------------------- chunking
