@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -99,13 +98,15 @@ def test_sigkill_midway_then_rerun_sends_nothing_already_done(llama_server, tmp_
                "--backend", "openai", "--model", "smollm2-135m", "--base-url", proxy.base_url, "--concurrency", "1",
                "--max-tokens", "8", "--template", "teacher-default", "--cache", str(cache), "--no-progress"]
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 120
-        while len(_cached_keys(cache)) < 3:
-            assert proc.poll() is None, proc.stdout.read().decode()
-            assert time.monotonic() < deadline, "no progress within 120 s"
-            time.sleep(0.05)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
+        try:
+            deadline = time.monotonic() + 120
+            while len(_cached_keys(cache)) < 3:
+                assert proc.poll() is None, proc.stdout.read().decode()
+                assert time.monotonic() < deadline, "no progress within 120 s"
+                time.sleep(0.05)
+        finally:
+            proc.kill()  # SIGKILL midway (or after a failed wait: never leave it running)
+            proc.wait()
         time.sleep(0.5)  # let an in-flight request finish at the proxy so its count is settled
         done_before = _cached_keys(cache)
         seen_before = dict(proxy.per_prompt)
