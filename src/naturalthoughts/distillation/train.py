@@ -310,7 +310,10 @@ def train(config: TrainConfig):
         result = trainer.train(resume_from_checkpoint=last)
     with timer("save"):
         final = out / "final"
-        trainer.save_model(str(final))
+        trainer.save_model(str(final))  # every rank: FSDP/ZeRO-3 gather the weights collectively
+    if not trainer.is_world_process_zero():
+        return None  # under accelerate launch, rank 0 alone writes the rest
+    with timer("save"):
         trainer.processing_class.save_pretrained(str(final))
         merged = None
         if config.lora and config.merge:
