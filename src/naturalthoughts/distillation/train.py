@@ -203,7 +203,11 @@ def build_trainer(config: TrainConfig, *, callbacks: Sequence[Any] = ()):
     epochs = config.epochs if config.epochs is not None else epochs_for_size(len(keep))
 
     device = _device_defaults(config)
-    model_kwargs: dict[str, Any] = {"dtype": torch.bfloat16 if device["bf16"] and not device["use_cpu"] else torch.float32}
+    # Full fine-tuning keeps fp32 master weights and runs bf16 under autocast: at the paper's LR of 2e-5 an
+    # AdamW update is ~1e-3 of a typical weight, below bf16's resolution (2^-8), so pure-bf16 weights would
+    # silently stop learning. A LoRA base is frozen, so it may sit in bf16 on the GPU (half the memory).
+    lora_bf16_base = config.lora and device["bf16"] and not device["use_cpu"]
+    model_kwargs: dict[str, Any] = {"dtype": torch.bfloat16 if lora_bf16_base else torch.float32}
     if config.attn_implementation:
         model_kwargs["attn_implementation"] = config.attn_implementation
     model = AutoModelForCausalLM.from_pretrained(student_path, **model_kwargs)
