@@ -73,6 +73,9 @@ def test_strategy_verbosity_agreement_validators_on_recorded_replies():
     assert validate_agreement(extract_json('{"agree": True, "rationale": "both say 4"}')) == ((True, "both say 4"), None)
     assert validate_agreement({"agree": "no"}) == ((False, ""), None)
     assert validate_agreement({"agree": "maybe"})[0] is None
+    # SmolLM2-135M with the '{"agree": ' prefill, cut by max_tokens inside its rationale:
+    assert parse_reply('{"agree": 1, "rationale": "The answer is 42. The answer is 4', validate_agreement) == ((True, "The answer is 42. The answer is 4"), None)
+    assert parse_reply('{"verbosity": 0-10', validate_verbosity)[0] is None
 
 
 def test_repair_turn_fixes_one_invalid_reply_and_gives_up_after_one_retry(tmp_path):

@@ -45,6 +45,8 @@ def question_with_options(question: str, options: list[str] | None) -> str:
 def _as_bool(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
+    if isinstance(value, int) and value in (0, 1):  # small judges write 1/0 (recorded from SmolLM2-135M)
+        return bool(value)
     if isinstance(value, str) and value.strip().lower() in ("true", "yes", "agree", "same"):
         return True
     if isinstance(value, str) and value.strip().lower() in ("false", "no", "disagree", "different"):
