@@ -8,8 +8,8 @@ folder and manifest.
 
 Row cache and worker death: every actor opens the same SQLite row cache (WAL mode lets several processes on a
 host write it), and a row is stored the moment its completion arrives. Ray Data restarts a dead actor and retries
-its batch (``max_restarts=-1, max_task_retries=-1`` on the actor pool); the retried batch finds its finished rows
-in the cache, so no finished request is sent twice and a failed attempt emits no rows: every row comes out
+its batch (its defaults for actor pools: ``max_restarts=-1, max_task_retries=-1``); the retried batch finds its
+finished rows in the cache, so no finished request is sent twice and a failed attempt emits no rows: every row comes out
 exactly once. On a multi-node cluster, give ``cache_path`` and ``work_dir`` on a filesystem all nodes share (or
 accept per-node caches: correctness holds, only cross-node reuse is lost).
 
@@ -176,10 +176,9 @@ def run_on_ray(
             batch_format="pyarrow",
             concurrency=options.workers,
             **resources,
-            # Explicit although these are Ray Data's defaults for actor pools: a dead actor is restarted and its
-            # batch retried; the row cache makes the retry cheap and exactly-once.
-            max_restarts=-1,
-            max_task_retries=-1,
+            # Not passed: max_restarts=-1, max_task_retries=-1. They are Ray Data's defaults for actor pools (a
+            # dead actor is restarted and its batch retried; the row cache makes the retry exactly-once), and
+            # passing them goes through `ray_remote_args`, deprecated since Ray 2.60.
         )
         ds.write_parquet(str(out_dir))
     finally:
