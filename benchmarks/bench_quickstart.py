@@ -1,0 +1,73 @@
+"""Time `naturalthoughts run recipes/quickstart.yaml` from a cold run folder and print a Markdown block.
+
+    python benchmarks/bench_quickstart.py                  # fresh run in benchmarks/out/quickstart (about 10 min)
+    python benchmarks/bench_quickstart.py --summarize RUN  # only tabulate an existing run's stage times
+
+Prints the wall time of the whole command, each stage instance's time (from the runner's state files), the
+machine's load average before and after (other programs on the same cores make every number pessimistic), and
+the time of a second, all-skipped run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def stage_table(run: Path) -> list[str]:
+    lines = ["| stage | seconds | rows |", "|---|---:|---:|"]
+    total = 0.0
+    for state_file in sorted((run / ".runner").glob("*.json"), key=lambda p: json.loads(p.read_text()).get("started_at", "")):
+        state = json.loads(state_file.read_text())
+        seconds = float(state.get("seconds") or 0)
+        total += seconds
+        lines.append(f"| {state['key']} | {seconds:.1f} | {state.get('rows') if state.get('rows') is not None else ''} |")
+    lines.append(f"| **sum of stages** | **{total:.1f}** | |")
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--run-dir", default=str(ROOT / "benchmarks" / "out" / "quickstart"))
+    parser.add_argument("--summarize", default=None, metavar="RUN", help="tabulate an existing run; run nothing")
+    args = parser.parse_args()
+    if args.summarize:
+        print("\n".join(stage_table(Path(args.summarize))))
+        return 0
+    run = Path(args.run_dir)
+    shutil.rmtree(run, ignore_errors=True)
+    cmd = [sys.executable, "-m", "naturalthoughts", "run", "recipes/quickstart.yaml", "--run-dir", str(run)]
+    before = load()
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    after = load()
+    if proc.returncode != 0:
+        print(proc.stdout[-3000:], proc.stderr[-3000:], file=sys.stderr)
+        return proc.returncode
+    t1 = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+    rerun = time.perf_counter() - t1
+    last = [line for line in proc.stdout.splitlines() if line.strip()][-1]
+    print(f"`naturalthoughts run recipes/quickstart.yaml`, cold run folder, {os.cpu_count()} CPU cores, no GPU, no network.\n")
+    print(f"- wall time: **{wall / 60:.1f} min** ({wall:.0f} s); load average before {before}, after {after}")
+    print(f"- second run (everything up to date, all stages skipped): {rerun:.1f} s")
+    print(f"- last line printed: `{last}`\n")
+    print("\n".join(stage_table(run)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
