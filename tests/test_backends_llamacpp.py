@@ -53,12 +53,12 @@ def test_llamacpp_overlong_prompt_is_an_error_row_not_an_exception(backend):
 
 def test_llamacpp_through_generate_stage(backend, tmp_path):
     qs = pa.table({"question": ["Why is the sky blue?", "Why do leaves fall?"]})
-    traces, stats = generate_traces(qs, backend.spec, SamplingParams(max_tokens=12), n=2, template="teacher-think",
+    traces, stats = generate_traces(qs, backend.spec, SamplingParams(max_tokens=8), n=2, template="teacher-think",
                                     cache=tmp_path / "c.sqlite", progress=False, backend=backend)
     assert traces.num_rows == 4 and stats.sent == 4
     assert traces.column("teacher_model").to_pylist() == ["llamacpp:smollm2-135m"] * 4
     assert traces.column("error").null_count == 4
-    # forced "<think>\n" prefix: every row has reasoning; 12 tokens rarely close the block, which is flagged
+    # forced "<think>\n" prefix: every row has reasoning; 8 tokens rarely close the block, which is flagged
     for r in traces.to_pylist():
         assert r["reasoning"] is not None
         if r["finish_reason"] == "length":

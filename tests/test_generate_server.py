@@ -89,18 +89,18 @@ def _cached_keys(cache: Path) -> set[str]:
 
 
 def test_sigkill_midway_then_rerun_sends_nothing_already_done(llama_server, tmp_path):
-    k = 8
+    k = 6
     qfile = _questions_file(tmp_path / "q.jsonl", k)
     cache, out = tmp_path / "c.sqlite", tmp_path / "out"
     env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    with FaultProxy(_upstream(llama_server), delay_s=0.3) as proxy:
+    with FaultProxy(_upstream(llama_server), delay_s=0.2) as proxy:
         cmd = [sys.executable, "-m", "naturalthoughts", "generate", "--in", str(qfile), "--out", str(out),
                "--backend", "openai", "--model", "smollm2-135m", "--base-url", proxy.base_url, "--concurrency", "1",
                "--max-tokens", "8", "--template", "teacher-default", "--cache", str(cache), "--no-progress"]
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 120
-            while len(_cached_keys(cache)) < 3:
+            while len(_cached_keys(cache)) < 2:
                 assert proc.poll() is None, proc.stdout.read().decode()
                 assert time.monotonic() < deadline, "no progress within 120 s"
                 time.sleep(0.05)
@@ -110,7 +110,7 @@ def test_sigkill_midway_then_rerun_sends_nothing_already_done(llama_server, tmp_
         time.sleep(0.5)  # let an in-flight request finish at the proxy so its count is settled
         done_before = _cached_keys(cache)
         seen_before = dict(proxy.per_prompt)
-        assert 3 <= len(done_before) < k and not is_complete(out)
+        assert 2 <= len(done_before) < k and not is_complete(out)
 
         rerun = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
         assert rerun.returncode == 0, rerun.stdout + rerun.stderr
