@@ -174,3 +174,17 @@ def test_cli_summary_and_nonzero_exit_when_rows_fail(tmp_path, capsys):
     bad = read_table(tmp_path / "bad").to_pylist()
     assert [r["qc_flags"] for r in bad] == [["request_failed"]] * 2
     assert all(r["error"].startswith("connection_error") for r in bad)
+
+
+def test_api_key_never_reaches_manifest_rows_or_cache(tmp_path, monkeypatch):
+    secret = "sk-do-not-leak-4242"
+    monkeypatch.setenv("NT_SECRET_KEY", secret)
+    f = _write_jsonl(tmp_path / "q.jsonl", [b'{"question": "one?"}'])
+    spec = BackendSpec(backend="openai", model="m", base_url="http://127.0.0.1:9/v1", api_key_env="NT_SECRET_KEY",
+                       options={"max_retries": 0})
+    m = run_generate(f, tmp_path / "out", spec, SamplingParams(max_tokens=8), cache=tmp_path / "c.sqlite",
+                     progress=False)
+    assert m.counts["failed"] == 1 and m.config["backend"]["api_key_env"] == "NT_SECRET_KEY"
+    for path in (tmp_path / "out").iterdir():
+        assert secret.encode() not in path.read_bytes(), path
+    assert secret.encode() not in (tmp_path / "c.sqlite").read_bytes()
