@@ -104,3 +104,19 @@ def test_cli_annotate_and_its_errors(tmp_path, capsys):
     pq.write_table(pa.table({"question": ["q"]}), tmp_path / "bad.parquet")
     rc = cli_main(["annotate", "--in", str(tmp_path / "bad.parquet"), "--out", str(tmp_path / "bad"), "--annotators", "strategies"])
     assert rc == 2 and "needs input column(s) ['reasoning']" in capsys.readouterr().err
+
+
+def test_cli_judge_and_second_shorthand_reach_the_backends(tmp_path):
+    path = tmp_path / "traces.parquet"
+    pq.write_table(pa.Table.from_pylist(synthetic_traces(4)), path)
+    rc = cli_main(["annotate", "--in", str(path), "--out", str(tmp_path / "out"), "--annotators", "domain,disagreement",
+                   "--domain-method", "judge", "--judge", "fake:judge-model", "--second", "fake:second-model",
+                   "--cache", str(tmp_path / "c.sqlite"), "--no-progress"])
+    assert rc == 0
+    m = Manifest.load(tmp_path / "out")
+    assert m.extra["judge"] == "fake:judge-model" and m.extra["second"] == "fake:second-model"
+    assert m.config["judge"]["model"] == "judge-model"
+    out = read_table(tmp_path / "out").to_pylist()
+    # The fake judge answers in prose: every row is an explicit judge error, none is dropped or crashes.
+    assert [r["domain_error"] for r in out] == ["judge_invalid_output"] * 4
+    assert all(r["second_answer"].startswith("Answer: ") for r in out)
