@@ -6,17 +6,19 @@ PIP := $(PY) -m pip
 # On machines without an NVIDIA GPU pin the CPU torch wheel: an unpinned torch resolves to a multi-GB CUDA build.
 TORCH_CONSTRAINT := $(if $(shell command -v nvidia-smi 2>/dev/null),,-c constraints-cpu.txt)
 EXTRAS ?= llamacpp,embed,select,train,eval,report
+# llama-cpp-python builds from source: build flags that avoid AMX traps on VMs (see scripts/llama-cmake-args.sh).
+LLAMA_ENV = CMAKE_ARGS="$$(bash scripts/llama-cmake-args.sh)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc)
 
 .PHONY: install quickstart test test-fast test-vllm bench
 
 install:
-	$(PIP) install -q $(TORCH_CONSTRAINT) -e '.[$(EXTRAS)]'
+	$(LLAMA_ENV) $(PIP) install -q $(TORCH_CONSTRAINT) -e '.[$(EXTRAS)]'
 
 quickstart: install
 	$(PY) -m naturalthoughts run recipes/quickstart.yaml
 
 test:
-	$(PIP) install -q $(TORCH_CONSTRAINT) -e '.[test]'
+	$(LLAMA_ENV) $(PIP) install -q $(TORCH_CONSTRAINT) -e '.[test]'
 	bash scripts/install-test-system-deps.sh
 	$(PY) -m pytest -q
 
