@@ -1,7 +1,8 @@
 """End to end on the real embedded model: SmolLM2-135M (llama.cpp, in process) on a 20-question file.
 
 Two modes (no-think, and think under a thinking budget so the real model's trace is force-closed), summary and
-plot written, then the same run again resumes entirely from the row cache. Small max tokens keep it near 30 s.
+plot written, then the same run again resumes entirely from the row cache. Small max tokens keep it near 30 s on
+2 idle cores (60 requests of ~130 prompt tokens); on a machine loaded 5x over it takes minutes.
 """
 
 from __future__ import annotations
@@ -36,15 +37,15 @@ def test_smollm2_two_modes_with_budget_summary_plot_and_resume(smollm2, tmp_path
     bench.write_text("\n".join(lines) + "\n")
     cache = RequestCache(tmp_path / "cache.sqlite")
     out = tmp_path / "eval"
-    params = SamplingParams(max_tokens=24, temperature=0.6, top_p=0.95, seed=0)
-    budget = ThinkingBudget(16, min_answer_tokens=16)  # 16 thinking tokens, then at least 16 for the answer
+    params = SamplingParams(max_tokens=16, temperature=0.6, top_p=0.95, seed=0)
+    budget = ThinkingBudget(12, min_answer_tokens=12)  # 12 thinking tokens, then at least 12 for the answer
     kwargs = dict(words=30, params=params, cache=cache, backend=smollm2, progress=False)
 
     summary = evaluate(None, str(bench), ["no-think"], out_dir=None, **kwargs)
     budgeted = evaluate(None, str(bench), ["no-think", "think"], budget=budget, out_dir=out, **kwargs)
 
     conds = {c["condition"]: c for c in budgeted["conditions"]}
-    assert set(conds) == {"no-think", "think@B=16"}
+    assert set(conds) == {"no-think", "think@B=12"}
     assert conds["no-think"] == summary["conditions"][0]  # the no-think rows came back from the cache unchanged
     for c in conds.values():
         assert c["samples"] == 20 and c["items"] == 20 and 0.0 <= c["accuracy"] <= 100.0
@@ -56,15 +57,15 @@ def test_smollm2_two_modes_with_budget_summary_plot_and_resume(smollm2, tmp_path
     for r in think:
         assert r["error"] is None
         assert r["output"].startswith("<think>\n") and "</think>" in r["output"]  # closed by us or by the model
-        assert r["reasoning_tokens"] <= 16 and not r["tokens_estimated"]
+        assert r["reasoning_tokens"] <= 12 and not r["tokens_estimated"]
         assert r["phases"] >= 2 and not r["unparsed"]
-    assert any(r["forced_close"] for r in think)  # a 135M model does not finish thinking in 16 tokens
+    assert any(r["forced_close"] for r in think)  # a 135M model does not finish thinking in 12 tokens
     for r in rows:
         assert r["correct"] == (r["extracted"] == r["gold"])
 
     assert (out / "accuracy_vs_tokens.png").stat().st_size > 5000
     md = (out / "summary.md").read_text()
-    assert "| no-think |" in md and "| think@B=16 |" in md
+    assert "| no-think |" in md and "| think@B=12 |" in md
     assert Manifest.load(out).counts["samples"] == 40
 
     again = evaluate(None, str(bench), ["no-think", "think"], budget=budget, out_dir=None, **kwargs)
