@@ -61,7 +61,12 @@ def small_run(tmp_path) -> Path:
              "unparsed_rate": 5.0, "mean_tokens": 12.0},
             {"condition": "think", "mode": "think", "accuracy": acc[1], "accuracy_std": 3.0, "seeds": 2, "items": 40,
              "unparsed_rate": 10.0, "mean_tokens": 150.0}]}))
-    (run / "recipe.resolved.yaml").write_text("name: small\nstages:\n  select:\n    instances:\n      random: {n: 20}\n")
+    (run / "recipe.resolved.yaml").write_text(
+        "name: small\nstages:\n  annotate: {}\n"
+        + "".join(f"  {stage}:\n    instances:\n      random: {{}}\n      disagree: {{}}\n" for stage in ("select", "build-sft", "train"))
+        + "  evaluate:\n    instances:\n      base: {}\n      random: {}\n")
+    stale = _annotated(5)
+    write_stage(run / "04-select" / "old-selection", stale, stage="select", config={"strategy": "random"})
     return run
 
 
@@ -93,6 +98,7 @@ def test_report_has_every_section_and_cards(small_run):
         assert needle in html, needle
     assert "http://" not in html.replace("https://arxiv.org/abs/2507.01921", "")  # nothing to fetch
     assert html.count("data:image/png;base64,") >= 14
+    assert "old-selection" not in html  # not in the run's recipe any more
     card = result.cards["disagree"].read_text()
     assert card.startswith("---\npretty_name:") and "size_categories:\n- n<1K" in card
     assert "# Dataset Card for disagree" in card and "| disagree | " in card and "System-2 (full trace): 100.0%" in card

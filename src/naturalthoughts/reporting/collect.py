@@ -71,11 +71,33 @@ def _load_json(path: Path) -> dict[str, Any] | None:
         return None
 
 
+def _recipe_keys(recipe_text: str | None) -> set[str] | None:
+    """Stage instance keys of a resolved recipe (None when there is none to go by)."""
+    if not recipe_text:
+        return None
+    import yaml
+
+    try:
+        stages = (yaml.safe_load(recipe_text) or {}).get("stages") or {}
+    except yaml.YAMLError:
+        return None
+    keys = set()
+    for stage, body in stages.items():
+        names = list((body or {}).get("instances") or {}) if isinstance(body, dict) else []
+        keys.update(f"{stage}/{n}" for n in names) if names else keys.add(stage)
+    return keys
+
+
 def read_run(run_dir: str | Path) -> RunData:
-    """Every stage instance folder of ``run_dir`` with its manifest and runner state."""
+    """Every stage instance folder of ``run_dir`` with its manifest and runner state.
+
+    When the run has a ``recipe.resolved.yaml``, only the instances it names are read: folders left behind by an
+    earlier version of the recipe are not part of this run.
+    """
     run = Path(run_dir)
     recipe_file = run / "recipe.resolved.yaml"
     data = RunData(run, recipe_file.read_text() if recipe_file.exists() else None)
+    wanted = _recipe_keys(data.recipe_text)
     for stage, folder_name in STAGE_FOLDERS.items():
         base = run / folder_name
         if stage == "report" or not base.is_dir():
@@ -86,6 +108,8 @@ def read_run(run_dir: str | Path) -> RunData:
         else:
             folders = [("", base)]
         for name, folder in folders:
+            if wanted is not None and (f"{stage}/{name}" if name else stage) not in wanted:
+                continue
             key = f"{stage}__{name}" if name else stage
             data.stages.append(StageInfo(
                 stage, name, folder,

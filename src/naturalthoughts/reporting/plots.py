@@ -151,6 +151,5 @@ def loss_curves(curves: Mapping[str, Sequence[Mapping[str, Any]]]) -> bytes:
         ax.plot(steps, [h["loss"] for h in hist], color=PALETTE[i % len(PALETTE)], lw=1.5, marker=".", label=name)
     ax.set_xlabel("step")
     ax.set_ylabel("training loss")
-    ax.set_title("SFT loss", loc="left")
     _legend_above(ax)
     return to_png(fig)
