@@ -27,10 +27,16 @@ def load() -> str:
 
 
 def stage_table(run: Path) -> list[str]:
+    from naturalthoughts.reporting.collect import _recipe_keys
+
+    resolved = run / "recipe.resolved.yaml"
+    wanted = _recipe_keys(resolved.read_text()) if resolved.exists() else None
     lines = ["| stage | seconds | rows |", "|---|---:|---:|"]
     total = 0.0
     for state_file in sorted((run / ".runner").glob("*.json"), key=lambda p: json.loads(p.read_text()).get("started_at", "")):
         state = json.loads(state_file.read_text())
+        if wanted is not None and state["key"] not in wanted:
+            continue  # an instance of an earlier version of the recipe
         seconds = float(state.get("seconds") or 0)
         total += seconds
         lines.append(f"| {state['key']} | {seconds:.1f} | {state.get('rows') if state.get('rows') is not None else ''} |")
