@@ -288,6 +288,8 @@ def test_force_and_from(tmp_path, toy_stages, pool):
     assert toy_stages == []
     with pytest.raises(RecipeError, match="unknown stage"):
         _run(path, run, from_stage="selekt")
+    with pytest.raises(RecipeError, match="no such stage instance"):
+        _run(path, run, force=("select/thrid",))
 
 
 # --------------------------------------------------------------------------------------- resume / errors

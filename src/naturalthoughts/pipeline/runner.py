@@ -493,6 +493,10 @@ def run_recipe(recipe: Recipe, *, from_stage: str | None = None, until_stage: st
         if f.split("/")[0] not in STAGE_KINDS:
             raise RecipeError(f"--force {f!r}: unknown stage; known stages: {', '.join(STAGE_ORDER)}")
     plan = plan_recipe(recipe)
+    known = set(plan.by_key())
+    for f in force:
+        if "/" in f and f not in known:
+            raise RecipeError(f"--force {f!r}: no such stage instance; this recipe has: {', '.join(sorted(known))}")
     run_dir = recipe.run_dir
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / RESOLVED_FILE).write_text(
