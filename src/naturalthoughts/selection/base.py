@@ -127,7 +127,9 @@ class Pool:
     def _embedding_matrix(self) -> np.ndarray:
         """(rows, dim) view of the embedding column in *input* order (float16 or float32, not copied)."""
         if self._emb_matrix is None:
-            col = self.table.column("embedding").combine_chunks()
+            chunked = self.table.column("embedding")
+            # one chunk is used in place; several (Parquet row groups) are joined once, a copy of the column
+            col = chunked.chunk(0) if chunked.num_chunks == 1 else chunked.combine_chunks()
             if not pa.types.is_fixed_size_list(col.type):
                 raise SelectionError(f"column 'embedding' must be a fixed-size list of floats (schema.embedding_field), not {col.type}")
             dim = col.type.list_size
@@ -292,7 +294,8 @@ def compute_threads() -> Iterator[None]:
     """
     forced = os.environ.get("NATURALTHOUGHTS_SELECT_THREADS")
     cores = os.cpu_count() or 1
-    threads = int(forced) if forced else (1 if os.getloadavg()[0] >= cores else 0)
+    busy = hasattr(os, "getloadavg") and os.getloadavg()[0] >= cores  # no load average on Windows: leave as is
+    threads = int(forced) if forced else (1 if busy else 0)
     if not threads:
         yield
         return

@@ -36,6 +36,7 @@ _OPTION_FLAGS: dict[str, tuple[str, type, str]] = {
     "--method": ("method", str, "semantic: auto | hdbscan | kmeans | kcenter (auto: hdbscan up to 100k rows)"),
     "--clusters": ("clusters", int, "semantic kmeans/kcenter: number of clusters (default rows/100, at most 1000)"),
     "--pca-dims": ("pca_dims", int, "semantic hdbscan: PCA dimensions before clustering (default 32)"),
+    "--kmeans-pca-dims": ("kmeans_pca_dims", int, "semantic kmeans/kcenter: cluster after PCA to this many dims (default 0: raw)"),
     "--min-cluster-size": ("min_cluster_size", int, "semantic hdbscan: min_cluster_size (default 10)"),
     "--noise": ("noise", str, "semantic hdbscan: noise points as one cluster (group) or one each (singletons)"),
     "--seeds": ("seeds", str, "seeded: seed questions (.txt one per line, or JSONL/CSV/Parquet with 'question')"),
@@ -56,7 +57,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--allow-short", action="store_true", help="return fewer than N rows when too few are eligible")
     g = p.add_argument_group("strategy options")
     for flag, (dest, typ, text) in _OPTION_FLAGS.items():
-        g.add_argument(flag, dest=f"opt_{dest}", type=typ, default=None, help=text)
+        g.add_argument(flag, dest=f"opt_{dest}", type=typ, default=None, help=text, metavar=flag[2:].upper().replace("-", "_"))
     g.add_argument("--no-med-fallback", dest="opt_med_fallback", action="store_const", const=False, default=None,
                    help="verbosity-med: only score 5, no fallback to nearby scores")
     g.add_argument("--option", action="append", default=[], metavar="KEY=VALUE", help="any strategy option (JSON value)")
