@@ -83,7 +83,7 @@ def main() -> None:
         }
     load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     base = results["padded, random batches"]["tokens_per_s"]
-    print(f"### Training throughput: packing vs padding (SmolLM2-135M-Instruct, LoRA r=16, fp32, CPU, 1 thread)\n")
+    print("### Training throughput: packing vs padding (SmolLM2-135M-Instruct, LoRA r=16, fp32, CPU, 1 thread)\n")
     print(f"{args.examples} mixed System-1/System-2 examples, {args.steps} optimizer steps per mode, one process. "
           f"Load during the run: `{load}`.\n")
     print("| batching | real tokens | real tokens/s | vs padded | non-padding share |")

@@ -11,7 +11,7 @@ from _distill_helpers import trace_rows, trace_table
 
 from naturalthoughts import modes
 from naturalthoughts.distillation.mixing import DifficultyMix, RandomMix, parse_mix
-from naturalthoughts.distillation.sft_data import EMPTY_THINK_BLOCK, build_sft, run_build_sft
+from naturalthoughts.distillation.sft_data import EMPTY_THINK_BLOCK, build_sft
 from naturalthoughts.store import Manifest, read_table
 
 

@@ -11,7 +11,7 @@ from naturalthoughts.distillation.student import StudentNotFoundError, load_toke
 from naturalthoughts.distillation.train import (
     SFTDataError, TrainConfig, build_trainer, epochs_for_size, load_conversations, loss_mask_preview, train,
 )
-from naturalthoughts.store import Manifest, read_table, write_stage
+from naturalthoughts.store import read_table, write_stage
 
 
 _one_thread = pytest.fixture(autouse=True, scope="module")(one_torch_thread)

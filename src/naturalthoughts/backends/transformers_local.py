@@ -10,7 +10,8 @@ is what makes 40 evaluation questions take seconds rather than minutes on a CPU.
 sampling parameters so one ``generate`` call serves a whole batch.
 
 Options (``BackendSpec.options``): ``batch_size`` (default 8), ``dtype`` ("float32", "bfloat16"; default float32
-on CPU, the checkpoint's on GPU), ``device`` ("cpu", "cuda"; default cuda when available).
+on CPU, the checkpoint's on GPU), ``device`` ("cpu", "cuda"; default cuda when available), ``threads`` (torch CPU
+threads; 1 is much faster on a CPU shared with other busy processes, where OpenMP threads spin-wait).
 
 Seeds: sampling is seeded per batch with the first request's effective seed, so results are reproducible for the
 same requests, order and batch size (transformers has no per-row generator). Temperature 0 is greedy decoding.
@@ -50,6 +51,8 @@ class TransformersBackend:
         self.model_id = spec.model
         options = dict(spec.options)
         self.batch_size = int(options.get("batch_size", 8))
+        if options.get("threads"):
+            torch.set_num_threads(int(options["threads"]))
         device = options.get("device") or ("cuda" if torch.cuda.is_available() else "cpu")
         self.model, self.tokenizer = load_student(resolve_trained_model(spec.model), dtype=options.get("dtype"),
                                                   merge_adapter=True, device=device)

@@ -84,7 +84,11 @@ def main(args: argparse.Namespace) -> int:
     except (SFTDataError, StudentNotFoundError, FileNotFoundError) as exc:
         print(f"train: error: {exc}")
         return 2
+    if manifest is None:  # a non-zero rank under accelerate launch: rank 0 reports
+        return 0
     extra = manifest.extra
-    print(f"train: {manifest.counts['steps']} steps on {manifest.counts['out']} examples, loss "
-          f"{extra['first_loss']} → {extra['last_loss']}; model in {extra['merged'] or extra['final']}")
+    loss = (f"loss {extra['first_loss']:.3f} → {extra['last_loss']:.3f}" if extra["first_loss"] is not None
+            else "no loss logged")
+    print(f"train: {manifest.counts['steps']} steps on {manifest.counts['out']} examples, {loss}; "
+          f"model in {extra['merged'] or extra['final']}")
     return 0

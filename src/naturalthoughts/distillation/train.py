@@ -291,7 +291,8 @@ def train(config: TrainConfig):
     """Train a student; write ``OUT/final`` (+ ``OUT/merged`` for LoRA), the log and a manifest.
 
     With ``config.resume`` training continues from the last checkpoint in ``OUT/checkpoints`` (a fresh start
-    when there is none). Returns the :class:`~naturalthoughts.store.Manifest`.
+    when there is none). Returns the :class:`~naturalthoughts.store.Manifest` (None on non-zero ranks of a
+    distributed run, where rank 0 writes the outputs).
     """
     from transformers.trainer_utils import get_last_checkpoint
 
