@@ -340,11 +340,18 @@ def _write_card(run: collect.RunData, sel: collect.StageInfo, name: str, sdist: 
     gen = run.find("generate")
     if gen and gen[0].manifest:
         cfg = gen[0].manifest.get("config") or {}
-        teacher = " ".join(str(cfg.get(k)) for k in ("backend", "model") if cfg.get(k)) or None
+        backend = cfg.get("backend")
+        if isinstance(backend, dict):  # generate records the whole backend spec
+            cfg = {**cfg, **backend}
+        teacher = ":".join(str(cfg.get(k)) for k in ("backend", "model") if isinstance(cfg.get(k), str)) or None
     source = None
     ing = run.find("ingest")
     if ing and ing[0].manifest:
-        source = ", ".join(Path(str(i.get("path"))).name for i in ing[0].manifest.get("inputs", [])) or None
+        cfg = ing[0].manifest.get("config") or {}
+        paths = cfg.get("inputs") or [i.get("path") for i in ing[0].manifest.get("inputs", [])]
+        source = ", ".join(Path(str(p)).name for p in paths) or None
+        if cfg.get("decontaminate"):
+            source += " (decontaminated against " + ", ".join(Path(str(p)).name for p in cfg["decontaminate"]) + ")"
     wanted = {"ingest", "generate", "annotate", sel.key}
     card = dataset_card(name, pool=pdist, selection=sdist, columns=columns, select_config=(sel.manifest or {}).get("config"),
                         teacher=teacher, source=source, sft=sft, lineage=[r for r in lineage if r["key"] in wanted],
