@@ -248,7 +248,6 @@ def test_seeded_takes_nearest_neighbours_rank_by_rank():
 
 
 def test_seeded_dedups_and_keeps_one_trace_per_question():
-    dim = 4
     seeds = np.array([[1.0, 0, 0, 0], [0.99, 0.1, 0, 0]])  # two seeds with the same neighbours
     emb = np.repeat(np.array([[1.0, 0, 0, 0], [0.9, 0.4, 0, 0], [0, 0, 1.0, 0]]), 2, axis=0)
     table = pa.table({"id": ["a", "a", "b", "b", "c", "c"], "trace_id": ["a#0", "a#1", "b#0", "b#1", "c#0", "c#1"]})
