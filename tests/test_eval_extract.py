@@ -70,6 +70,8 @@ MCQ_CASES = [
     ("The answer is B or C.", OPT4, False, None, "multiple_letters"),
     ("Answer: A/B", OPT4, False, None, "multiple_letters"),
     ("Answer: F", OPT4, False, None, "letter_out_of_range"),
+    # A letter past J followed by a word (seen from SmolLM2) once crashed the option-text check.
+    ("Answer: K is the one", OPT4, False, None, "letter_out_of_range"),
     (r"\boxed{H}", OPT4, False, None, "letter_out_of_range"),
     ("Answer: B, because 17 is prime", OPT4, False, "B", "answer_label"),  # a comma and words, not a letter list
     # --- fallbacks

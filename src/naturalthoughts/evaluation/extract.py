@@ -180,8 +180,8 @@ def _letter_ends(raw: str, rest: str, options: tuple[str, ...]) -> bool:
     after = rest.lstrip()
     if after[0] in "([-–—":
         return True
-    index = LETTERS.index(raw.upper())
-    if index < len(options) and _norm(after).startswith(_norm(options[index])) and _norm(options[index]):
+    index = LETTERS.find(raw.upper())  # -1 for letters past J: the caller reports them as out of range
+    if 0 <= index < len(options) and _norm(after).startswith(_norm(options[index])) and _norm(options[index]):
         return True
     return raw.isupper() and raw not in "AI" and bool(re.match(r"[a-z]{2,}\b", after))
 
