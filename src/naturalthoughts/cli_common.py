@@ -47,17 +47,23 @@ def add_backend_args(p: argparse.ArgumentParser, *, prefix: str = "", default_ba
                    metavar="KEY=VALUE", help="backend-specific option, repeatable (e.g. n_ctx=4096, tensor_parallel_size=8)")
 
 
-def backend_spec_from_args(args: argparse.Namespace, prefix: str = "") -> BackendSpec:
-    dest = prefix.replace("-", "_")
-    options = {}
-    for item in getattr(args, f"{dest}backend_options"):
+def parse_key_values(items: list[str], flag: str) -> dict:
+    """``["k=v", ...]`` from a repeatable flag into a dict; values are JSON when they parse (numbers, lists), else text."""
+    out: dict = {}
+    for item in items:
         key, sep, value = item.partition("=")
         if not sep:
-            raise SystemExit(f"--{prefix}backend-option expects KEY=VALUE, got {item!r}")
+            raise SystemExit(f"{flag} expects KEY=VALUE, got {item!r}")
         try:
-            options[key] = json.loads(value)
+            out[key] = json.loads(value)
         except json.JSONDecodeError:
-            options[key] = value
+            out[key] = value
+    return out
+
+
+def backend_spec_from_args(args: argparse.Namespace, prefix: str = "") -> BackendSpec:
+    dest = prefix.replace("-", "_")
+    options = parse_key_values(getattr(args, f"{dest}backend_options"), f"--{prefix}backend-option")
     return BackendSpec(
         backend=getattr(args, f"{dest}backend"),
         model=getattr(args, f"{dest}model"),

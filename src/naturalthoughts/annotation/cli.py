@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from naturalthoughts.backends.base import BackendSpec
-from naturalthoughts.cli_common import add_backend_args, add_cache_arg, add_io_args, backend_spec_from_args
+from naturalthoughts.cli_common import (
+    add_backend_args,
+    add_cache_arg,
+    add_io_args,
+    backend_spec_from_args,
+    parse_key_values,
+)
 from naturalthoughts.executors.options import add_executor_args, executor_options_from_args
 
 HELP = "add domain, strategy, verbosity, length, disagreement and embedding columns to traces"
@@ -63,14 +68,7 @@ def options_from_args(args: argparse.Namespace) -> dict:
                       ("tokenizer", "length_tokenizer")):
         if getattr(args, flag) is not None:
             options[key] = getattr(args, flag)
-    for item in args.option:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise SystemExit(f"--option expects KEY=VALUE, got {item!r}")
-        try:
-            options[key] = json.loads(value)
-        except json.JSONDecodeError:
-            options[key] = value
+    options.update(parse_key_values(args.option, "--option"))
     names = [a.strip() for a in args.annotators.split(",") if a.strip()]
     # Shared embedding model: domain's zero-shot classifier uses the same model as the embedding column.
     if "embedding_model" in options and "domain" in names:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from naturalthoughts.cli_common import add_io_args
+from naturalthoughts.cli_common import add_io_args, parse_key_values
 
 HELP = "select traces: random, topic-uniform, semantic, strategies, long, verbosity-*, disagree/agree, seeded; chains"
 DESCRIPTION = """Select annotated traces with a NaturalThoughts strategy (paper §3.2) or a chain of them.
@@ -67,14 +66,7 @@ def main(args: argparse.Namespace) -> int:
     from naturalthoughts.selection import SelectionError, run_select
 
     options = {k[4:]: v for k, v in vars(args).items() if k.startswith("opt_") and v is not None}
-    for item in args.option:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise SystemExit(f"--option expects KEY=VALUE, got {item!r}")
-        try:
-            options[key] = json.loads(value)
-        except json.JSONDecodeError:
-            options[key] = value
+    options.update(parse_key_values(args.option, "--option"))
     try:
         manifest = run_select(args.input, args.out, args.strategy, args.n, seed=args.seed,
                               budget_tokens=args.budget_tokens, allow_short=args.allow_short, **options)
