@@ -239,3 +239,47 @@ def chunk_text(text: str, max_chars: int) -> list[str]:
         chunks.append(text[start:end])
         start = end
     return chunks
+
+
+def judge_in_chunks(
+    ctx: Any,
+    texts: Sequence[str | None],
+    errors: list,
+    *,
+    chunk_chars: int,
+    max_chunks: int,
+    make_request: Callable[[int, str, int, int], ChatRequest],
+    validate: Callable,
+    error: Callable[[str], str],
+    stats_name: str,
+    progress: str,
+) -> dict[int, list]:
+    """Judge each text chunk by chunk; return the valid verdicts per row index (rows with an error get none).
+
+    ``make_request(row, chunk, k, chunk_count)`` builds one judge request; ``error(code)`` records a row's error
+    code. A row already in error is skipped, a row longer than ``max_chunks`` chunks gets ``too_long_for_judge``,
+    and one invalid chunk verdict puts the whole row in error (a partial set of chunks would under-count).
+    """
+    requests, owners = [], []
+    for i, text in enumerate(texts):
+        if errors[i] is not None:
+            continue
+        chunks = chunk_text(text or "", chunk_chars)
+        if len(chunks) > max_chunks:
+            errors[i] = error(f"too_long_for_judge: {len(chunks)} chunks > judge_max_chunks")
+            continue
+        for k, chunk in enumerate(chunks, start=1):
+            requests.append(make_request(i, chunk, k, len(chunks)))
+            owners.append(i)
+    results = run_judge(ctx.judge, requests, validate, cache=ctx.cache, stats=ctx.run_stats(stats_name),
+                        progress=progress if ctx.progress else False)
+    verdicts: dict[int, list] = {}
+    for i, r in zip(owners, results):
+        if errors[i] is not None:
+            continue
+        if r.error is not None:
+            errors[i] = error(r.error)
+            verdicts.pop(i, None)
+        else:
+            verdicts.setdefault(i, []).append(r.value)
+    return verdicts

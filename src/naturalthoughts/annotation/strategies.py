@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow as pa
 
 from naturalthoughts.annotation.base import Annotator, Context, column_values, distribution, looks_non_english, summary
-from naturalthoughts.annotation.judge import chunk_text, load_prompt, run_judge
+from naturalthoughts.annotation.judge import judge_in_chunks, load_prompt
 from naturalthoughts.annotation.lexical import LexicalDetector
 from naturalthoughts.annotation.steps import count_steps
 from naturalthoughts.annotation.taxonomy import load_taxonomy
@@ -112,29 +112,13 @@ class StrategiesAnnotator(Annotator):
 
     def _judge(self, texts: list, errors: list, ctx: Context) -> list:
         assert self.judge_prompt is not None and ctx.judge is not None
-        requests, owners = [], []
-        for i, t in enumerate(texts):
-            if errors[i] is not None:
-                continue
-            chunks = chunk_text(t, int(self.options["judge_chunk_chars"]))
-            if len(chunks) > int(self.options["judge_max_chunks"]):
-                errors[i] = self.error(f"too_long_for_judge: {len(chunks)} chunks > judge_max_chunks")
-                continue
-            for k, chunk in enumerate(chunks, start=1):
-                requests.append(self.judge_prompt.request(strategy_list=self.taxonomy.prompt_list(), reasoning=chunk,
-                                                          chunk_index=str(k), chunk_count=str(len(chunks))))
-                owners.append(i)
-        results = run_judge(ctx.judge, requests, self._validate, cache=ctx.cache, stats=ctx.run_stats(self.name),
-                            progress="strategies judge" if ctx.progress else False)
-        merged: dict[int, set[str]] = {}
-        for i, r in zip(owners, results):
-            if errors[i] is not None:
-                continue
-            if r.error is not None:
-                errors[i] = self.error(r.error)
-                merged.pop(i, None)
-            else:
-                merged.setdefault(i, set()).update(r.value)
+        verdicts = judge_in_chunks(
+            ctx, texts, errors, chunk_chars=int(self.options["judge_chunk_chars"]),
+            max_chunks=int(self.options["judge_max_chunks"]),
+            make_request=lambda i, chunk, k, count: self.judge_prompt.request(
+                strategy_list=self.taxonomy.prompt_list(), reasoning=chunk, chunk_index=str(k), chunk_count=str(count)),
+            validate=self._validate, error=self.error, stats_name=self.name, progress="strategies judge")
+        merged = {i: set().union(*values) for i, values in verdicts.items()}
         return [tuple(n for n in self.taxonomy.names if n in merged[i]) if i in merged and errors[i] is None else None
                 for i in range(len(texts))]
 

@@ -30,7 +30,7 @@ from typing import Any
 import pyarrow as pa
 
 from naturalthoughts.annotation.base import Annotator, Context, column_values, distribution
-from naturalthoughts.annotation.judge import chunk_text, load_prompt, run_judge
+from naturalthoughts.annotation.judge import judge_in_chunks, load_prompt
 
 METHODS = ("heuristic", "judge")
 
@@ -118,28 +118,12 @@ class VerbosityAnnotator(Annotator):
 
     def _judge(self, texts: list, questions: list, scores: list, errors: list, ctx: Context) -> None:
         assert self.judge_prompt is not None and ctx.judge is not None
-        requests, owners = [], []
-        for i, t in enumerate(texts):
-            if errors[i] is not None:
-                continue
-            chunks = chunk_text(t, int(self.options["judge_chunk_chars"]))
-            if len(chunks) > int(self.options["judge_max_chunks"]):
-                errors[i] = self.error(f"too_long_for_judge: {len(chunks)} chunks > judge_max_chunks")
-                continue
-            for k, chunk in enumerate(chunks, start=1):
-                requests.append(self.judge_prompt.request(question=(questions[i] or "")[:2000], reasoning=chunk,
-                                                          chunk_index=str(k), chunk_count=str(len(chunks))))
-                owners.append(i)
-        results = run_judge(ctx.judge, requests, _validate, cache=ctx.cache, stats=ctx.run_stats(self.name),
-                            progress="verbosity judge" if ctx.progress else False)
-        per_row: dict[int, list[int]] = {}
-        for i, r in zip(owners, results):
-            if errors[i] is not None:
-                continue
-            if r.error is not None:
-                errors[i] = self.error(r.error)
-            else:
-                per_row.setdefault(i, []).append(r.value)
+        per_row = judge_in_chunks(
+            ctx, texts, errors, chunk_chars=int(self.options["judge_chunk_chars"]),
+            max_chunks=int(self.options["judge_max_chunks"]),
+            make_request=lambda i, chunk, k, count: self.judge_prompt.request(
+                question=(questions[i] or "")[:2000], reasoning=chunk, chunk_index=str(k), chunk_count=str(count)),
+            validate=_validate, error=self.error, stats_name=self.name, progress="verbosity judge")
         for i, values in per_row.items():
             if errors[i] is None:
                 scores[i] = int(round(sum(values) / len(values)))
