@@ -35,18 +35,15 @@ _LOAD_LOCK = threading.Lock()
 
 
 def auto_threads() -> int:
-    """Torch threads for one encode call: all cores when the machine is idle, one when it is already busy.
+    """Torch threads for one encode call: the cores idle right now (:func:`naturalthoughts.threads.idle_cores`).
 
     PyTorch's OpenMP workers spin-wait at every barrier; when other processes hold the cores, a descheduled
     worker stalls the rest. Measured here (2 cores, load average 12): 1,000 questions took 38-48 s with 2 threads
     and 11.5 s with 1.
     """
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    try:
-        busy = os.getloadavg()[0] > cores
-    except OSError:
-        busy = False
-    return 1 if busy else cores
+    from naturalthoughts.threads import idle_cores
+
+    return idle_cores()
 
 
 def bf16_supported() -> bool:

@@ -286,19 +286,16 @@ def acceptance_passes(p: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarr
 
 @contextmanager
 def compute_threads() -> Iterator[None]:
-    """Run faiss/BLAS single-threaded while the machine is oversubscribed (load average >= cores).
+    """Run faiss/BLAS on the cores that are idle right now (:func:`naturalthoughts.threads.idle_cores`).
 
     OpenMP and OpenBLAS workers spin at their barriers; on a shared 2-core machine at load 10 that made faiss
     k-means 7x *slower* with 2 threads than with 1 (measured). Results do not depend on the thread count.
-    ``NATURALTHOUGHTS_SELECT_THREADS=N`` forces a count.
+    ``NATURALTHOUGHTS_THREADS=N`` (or the older ``NATURALTHOUGHTS_SELECT_THREADS``) forces a count.
     """
+    from naturalthoughts.threads import idle_cores
+
     forced = os.environ.get("NATURALTHOUGHTS_SELECT_THREADS")
-    cores = os.cpu_count() or 1
-    busy = hasattr(os, "getloadavg") and os.getloadavg()[0] >= cores  # no load average on Windows: leave as is
-    threads = int(forced) if forced else (1 if busy else 0)
-    if not threads:
-        yield
-        return
+    threads = int(forced) if forced else idle_cores()
     from threadpoolctl import threadpool_limits
 
     faiss = sys.modules.get("faiss")
