@@ -194,3 +194,31 @@ def test_seeded_with_minilm_embeddings(tmp_path):
     seeds.write_text("Differentiate x^2 sin(x) with the product rule.\nWhat protein unzips DNA strands so they can be copied?\n")
     r = select(pool, "seeded", 2, seeds=str(seeds))
     assert r.ids == ["q0#0", "q2#0"] and r.scores.min() > 0.4
+
+
+def test_seeded_embeds_seeds_with_the_pool_embedder_from_the_manifest(tmp_path, monkeypatch):
+    """select reads the annotate manifest's embedding model, so seeds and pool share one embedding space."""
+    from naturalthoughts.selection import seeded
+    from naturalthoughts.selection.compose import pool_embedder
+
+    table = synthetic_pool(200, dim=16, seed=3, centers=4)
+    stage = tmp_path / "03-annotate"
+    stage.mkdir()
+    pq.write_table(table, stage / "data.parquet")
+    (stage / "manifest.json").write_text(json.dumps({"extra": {"annotators": {"embedding": {"model": "my-embedder"}}}}))
+    (stage / "_SUCCESS").write_text("")
+    assert pool_embedder(stage) == pool_embedder(stage / "data.parquet") == "my-embedder"
+    assert pool_embedder(tmp_path / "elsewhere.parquet") is None
+
+    used = []
+
+    def fake_embed(texts, embedder="all-minilm-l6-v2"):
+        used.append(embedder)
+        return np.random.default_rng(0).standard_normal((len(texts), 16)).astype(np.float32)
+
+    monkeypatch.setattr(seeded, "embed_seed_questions", fake_embed)
+    run_select(stage, tmp_path / "sel", "seeded", 5, seeds=["a seed question", "another one"])
+    run_select(stage, tmp_path / "sel2", "seeded", 5, seeds=["a seed question"], embedder="explicit-model")
+    assert used == ["my-embedder", "explicit-model"]  # an explicit --embedder wins over the manifest
+    manifest = json.loads((tmp_path / "sel" / "manifest.json").read_text())
+    assert manifest["config"]["options"]["seeded"]["embedder"] == "my-embedder"

@@ -40,7 +40,7 @@ _OPTION_FLAGS: dict[str, tuple[str, type, str]] = {
     "--noise": ("noise", str, "semantic hdbscan: noise points as one cluster (group) or one each (singletons)"),
     "--seeds": ("seeds", str, "seeded: seed questions (.txt one per line, or JSONL/CSV/Parquet with 'question')"),
     "--k": ("k", int, "seeded: at most k neighbours per seed (default: as many as N needs)"),
-    "--embedder": ("embedder", str, "seeded: embedding model for the seeds, same as the pool's (default all-minilm-l6-v2)"),
+    "--embedder": ("embedder", str, "seeded: embedding model for the seeds (default: the one the input's annotate manifest records, else all-minilm-l6-v2)"),
     "--med-score": ("med_score", int, "verbosity-med: the middle score (default 5)"),
 }
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -243,6 +244,22 @@ def _scores(ranking: Ranking, taken: int, eligible: int) -> np.ndarray:
     return np.full(taken, taken / max(eligible, 1), dtype=np.float64)
 
 
+def pool_embedder(input_path: str | os.PathLike) -> str | None:
+    """The embedding model recorded by the ``annotate`` stage that wrote ``input_path`` (None when unknown).
+
+    Looks at ``manifest.json`` in the stage folder (or beside a ``data.parquet``); its
+    ``extra.annotators.embedding.model`` is what the embedding annotator used.
+    """
+    path = Path(input_path)
+    manifest = path / "manifest.json" if path.is_dir() else path.with_name("manifest.json")
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    model = ((data.get("extra") or {}).get("annotators") or {}).get("embedding", {}).get("model")
+    return model if isinstance(model, str) and model else None
+
+
 def run_select(input_path: str | os.PathLike, out_dir: str | os.PathLike, strategy: str | Sequence[str], n: int | None, *,
                seed: int = 0, budget_tokens: int | None = None, allow_short: bool = False, **options: Any):
     """Read an annotated table, select, and write the stage folder; returns its :class:`~naturalthoughts.store.Manifest`.
@@ -257,6 +274,10 @@ def run_select(input_path: str | os.PathLike, out_dir: str | os.PathLike, strate
     timer = StageTimer()
     with timer("read"):
         table = load_table(input_path)
+    if options.get("embedder") is None and any(name == "seeded" for name, _ in parse_chain(strategy)):
+        recorded = pool_embedder(input_path)
+        if recorded:  # seeds must be embedded by the model that embedded the pool, or similarities mean nothing
+            options["embedder"] = recorded
     with timer("select"):
         result = select(table, strategy, n, seed=seed, budget_tokens=budget_tokens, allow_short=allow_short, **options)
     with timer("write"):

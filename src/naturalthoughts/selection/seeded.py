@@ -101,16 +101,21 @@ def _rank_seeded(pool: Pool, active: np.ndarray, rng: np.random.Generator, limit
     _, first = np.unique(codes[shuffled], return_index=True)
     reps = shuffled[np.sort(first)]
     k_search = min(len(reps), k or max(1, math.ceil(limit / len(q)) * 4))  # x4: neighbours of nearby seeds overlap
+    passes = 0
     while True:
         sims, idx = nearest(pool, reps, q, k_search)
+        passes += 1
         flat_idx, flat_sim = idx.T.reshape(-1), sims.T.reshape(-1)  # rank-major: all seeds' 1st, then 2nd, ...
         _, first_seen = np.unique(flat_idx, return_index=True)
         keep = np.sort(first_seen)
         if len(keep) >= limit or k_search >= len(reps) or k is not None:
             break
-        k_search = min(len(reps), k_search * 2)
+        # Too few distinct questions: seeds share neighbours. Every pass scans the whole pool, so grow k by the
+        # shortfall measured in this pass (plus a margin) rather than doubling, to need one more pass, not several.
+        grow = max(2.0, 1.25 * limit / max(len(keep), 1))
+        k_search = min(len(reps), math.ceil(k_search * grow))
     report = {"seeds": int(len(q)), "neighbours_per_seed_searched": int(k_search), "candidate_questions": int(len(reps)),
-              "duplicate_neighbours_skipped": int(len(flat_idx) - len(keep))}
+              "duplicate_neighbours_skipped": int(len(flat_idx) - len(keep)), "search_passes": passes}
     return Ranking(order=reps[flat_idx[keep]], scores=flat_sim[keep].astype(np.float64), report=report)
 
 
