@@ -120,3 +120,27 @@ def test_cli_judge_and_second_shorthand_reach_the_backends(tmp_path):
     # The fake judge answers in prose: every row is an explicit judge error, none is dropped or crashes.
     assert [r["domain_error"] for r in out] == ["judge_invalid_output"] * 4
     assert all(r["second_answer"].startswith("Answer: ") for r in out)
+
+
+def test_cli_judge_none_decides_agreement_by_rules_only(tmp_path, capsys):
+    """--judge none: no judge model is loaded; undecidable rows are explicit needs_judge nulls, nothing is dropped."""
+    path = tmp_path / "traces.parquet"
+    rows = synthetic_traces(4)
+    for r in rows:  # prose answers: no letter, number or short text a rule could compare
+        r["response"] = "The sky looks blue because air molecules scatter short wavelengths of sunlight far more."
+        r["options"], r["answer"], r["reference_answer"] = None, None, None
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    rc = cli_main(["annotate", "--in", str(path), "--out", str(tmp_path / "out"), "--annotators", "disagreement",
+                   "--judge", "none", "--second", "fake:second-model", "--cache", str(tmp_path / "c.sqlite"),
+                   "--no-progress"])
+    assert rc == 0
+    m = Manifest.load(tmp_path / "out")
+    assert m.extra.get("judge") is None and m.counts["out"] == 4
+    out = read_table(tmp_path / "out").to_pylist()
+    undecided = [r for r in out if r["agree"] is None]
+    assert undecided and all("needs_judge" in r["disagreement_error"] for r in undecided)
+    # A method that needs a judge fails before any work when there is none.
+    rc = cli_main(["annotate", "--in", str(path), "--out", str(tmp_path / "bad"), "--annotators", "domain",
+                   "--domain-method", "judge", "--judge", "none", "--no-progress"])
+    assert rc == 2 and "needs a judge model" in capsys.readouterr().err
+    assert not (tmp_path / "bad" / "data.parquet").exists()

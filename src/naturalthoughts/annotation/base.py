@@ -81,7 +81,9 @@ class Annotator:
                 f"annotator {self.name!r} needs input column(s) {missing}; the input has: {', '.join(table.column_names)}"
             )
         if self.uses_judge() and ctx.judge is None:
-            raise AnnotationError(f"annotator {self.name!r} with these options needs a judge model (--judge-backend/--judge-model)")
+            raise AnnotationError(
+                f"annotator {self.name!r} with these options needs a judge model (--judge BACKEND:MODEL, not none)"
+            )
         if self.uses_second() and ctx.second is None:
             raise AnnotationError(f"annotator {self.name!r} needs a second model (--second-backend/--second-model)")
 

@@ -53,7 +53,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch-size", type=int, default=256, help="rows per batch (default 256)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.add_argument("--judge", default=None, metavar="BACKEND:MODEL[@URL]",
-                   help="shorthand for the judge backend and model, e.g. llamacpp:smollm2-135m or openai:MODEL@http://127.0.0.1:8080/v1")
+                   help="shorthand for the judge backend and model, e.g. llamacpp:smollm2-135m or "
+                        "openai:MODEL@http://127.0.0.1:8080/v1; 'none': no judge (disagreement by rule checks only, "
+                        "undecided rows get agree=null)")
     p.add_argument("--second", default=None, metavar="BACKEND:MODEL[@URL]", help="shorthand for the second model, same form")
     add_cache_arg(p)
     add_backend_args(p, prefix="judge-", title="judge model (LLM-judge methods and disagreement)")
@@ -79,9 +81,15 @@ def options_from_args(args: argparse.Namespace) -> dict:
 
 
 def spec_from_args(args: argparse.Namespace, role: str):
-    """``--{role} BACKEND:MODEL[@URL]`` when given (other --{role}-* flags still apply), else the long flags."""
-    spec = backend_spec_from_args(args, f"{role}-")
+    """``--{role} BACKEND:MODEL[@URL]`` when given (other --{role}-* flags still apply), else the long flags.
+
+    ``--judge none`` means no judge model: disagreement then decides agreement by rule checks only and leaves the
+    rest undecided (``needs_judge``), and an annotator method that needs a judge fails before any work.
+    """
     short = getattr(args, role)
+    if short is not None and short.strip().lower() == "none":
+        return None
+    spec = backend_spec_from_args(args, f"{role}-")
     if short:
         parsed = BackendSpec.parse(short)
         spec.backend, spec.model, spec.base_url = parsed.backend, parsed.model, parsed.base_url or spec.base_url
