@@ -2,7 +2,7 @@
 
 Part 1 builds a synthetic annotated pool (default 2.8M rows, 384-dim float16 embeddings, realistic length /
 strategy / verbosity / agreement distributions: naturalthoughts.selection.synthetic) and times every strategy
-selecting 100k rows. Part 2 compares, on a smaller pool, the semantic methods (faiss k-means cluster-balanced,
+selecting 100k rows. Part 2 compares, on a smaller pool, the semantic methods (k-means cluster-balanced,
 k-center greedy, density-based = sklearn HDBSCAN after PCA to 32 dims) with apricot's facility location:
 time, peak memory and coverage (mean / max distance from a pool point to its nearest selected point, on
 unit-normalised embeddings; lower is better).
@@ -158,7 +158,7 @@ def bench_compare(rows: int, n: int, with_apricot: bool) -> list[str]:
     emb = table.column("embedding").combine_chunks().values.to_numpy().reshape(rows, 384).astype(np.float32)
     emb /= np.linalg.norm(emb, axis=1, keepdims=True)
     cases = {
-        "semantic kmeans (faiss, K=rows/100)": lambda: select(table, "semantic", n, seed=0, method="kmeans", report=False).indices,
+        "semantic kmeans (sklearn, K=rows/100)": lambda: select(table, "semantic", n, seed=0, method="kmeans", report=False).indices,
         "semantic kcenter (exact greedy)": lambda: select(table, "semantic", n, seed=0, method="kcenter", report=False).indices,
         "semantic hdbscan (sklearn HDBSCAN, PCA 32)": lambda: select(table, "semantic", n, seed=0, method="hdbscan", report=False).indices,
         "random (reference)": lambda: select(table, "random", n, seed=0, report=False).indices,

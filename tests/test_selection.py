@@ -255,3 +255,30 @@ def test_seeded_dedups_and_keeps_one_trace_per_question():
     r = select(pool, "seeded", 3, seed_embeddings=seeds)
     assert [i.split("#")[0] for i in r.ids] == ["a", "b", "c"]
     assert r.stages[-1]["report"]["duplicate_neighbours_skipped"] >= 1
+
+
+def test_seeded_search_is_exact_across_blocks_and_storage_order():
+    """The blockwise threshold search returns brute force's top-k, ties on the lower candidate index, whatever
+    order the rows are stored in (several blocks: 10k candidates, blocks of 2048, 4096, 8192 rows)."""
+    from naturalthoughts.selection.base import Pool
+    from naturalthoughts.selection.seeded import nearest
+
+    rng = np.random.default_rng(3)
+    emb = rng.standard_normal((10_000, 12)).astype(np.float32)
+    emb[5000:5100] = emb[17]  # 101 identical rows: ties straddle the top-k cut
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    queries = np.vstack([emb[17], rng.standard_normal((4, 12))]).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    k = 60
+    table = with_embeddings(make_pool(len(emb)), emb)
+    for shuffle in (False, True):
+        stored = table.take(pa.array(rng.permutation(len(emb)))) if shuffle else table
+        pool = Pool(stored)
+        candidates = np.arange(len(emb))  # canonical positions = q00000.. order = the rows of emb
+        sims, idx = nearest(pool, candidates, queries, k)
+        exact = emb @ queries.T
+        for j in range(len(queries)):
+            want = np.lexsort((np.arange(len(emb)), -exact[:, j]))[:k]
+            assert idx[j].tolist() == want.tolist()
+            np.testing.assert_allclose(sims[j], exact[want, j], rtol=1e-5)
+    assert idx[0].tolist() == [17] + list(range(5000, 5059))  # the tie block, lowest indices first

@@ -16,7 +16,7 @@ import os
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -146,10 +146,31 @@ class Pool:
     def embeddings(self, positions: np.ndarray, *, normalize: bool = True) -> np.ndarray:
         """float32 embeddings of canonical ``positions`` (L2-normalised: cosine geometry, as sentence-transformers)."""
         x = self._embedding_matrix()[self.source_index[positions]].astype(np.float32)
-        if normalize:
-            norms = np.linalg.norm(x, axis=1, keepdims=True)
-            x /= np.maximum(norms, 1e-12)
-        return x
+        return _unit_rows(x) if normalize else x
+
+    def embedding_blocks(self, positions: np.ndarray, block_rows: int | Iterable[int] = 262_144
+                         ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield ``(which, x)``: float32 L2-normalised embeddings ``x`` of ``positions[which]``, block by block.
+
+        Blocks follow the *stored* row order, not ``positions``' order: reading the stored matrix front to back is
+        3.6x faster than gathering rows in canonical (key-sorted) order, which jumps all over a 2 GB column
+        (2.7 s vs 9.8 s for all 2.8M x 384 float16 rows here). Callers put results back with ``which``.
+        ``block_rows`` is one size or a sequence of sizes (the last one repeats).
+        """
+        matrix = self._embedding_matrix()
+        stored = self.source_index[positions]
+        by_storage = np.argsort(stored, kind="stable")
+        sizes = iter([block_rows] if isinstance(block_rows, int) else list(block_rows))
+        size = next(sizes)
+        start = 0
+        while start < len(by_storage):
+            which = by_storage[start:start + size]
+            rows = stored[which]
+            contiguous = rows[-1] - rows[0] == len(rows) - 1
+            block = matrix[rows[0]:rows[-1] + 1] if contiguous else matrix[rows]
+            yield which, _unit_rows(block.astype(np.float32))
+            start += size
+            size = next(sizes, size)
 
     def embedding_valid(self, chunk: int = 262_144) -> np.ndarray:
         """Rows (canonical order) whose embedding is present, finite and non-zero."""
@@ -157,10 +178,31 @@ class Pool:
             m = self._embedding_matrix()
             ok = self._emb_valid_input.copy()
             for start in range(0, len(m), chunk):
-                block = m[start:start + chunk]  # checked in its stored dtype: no float32 copy of 2.8M x 384
-                ok[start:start + chunk] &= np.isfinite(block).all(axis=1) & (block != 0).any(axis=1)
+                # Checked on the bit patterns: numpy's float16 isfinite/compare are 2x slower than integer masks
+                # (0.51 s vs 0.28 s per 262k x 384 block). Exponent all ones = inf/NaN; all bits but the sign 0 = zero.
+                block = m[start:start + chunk]
+                if block.dtype.name in _FLOAT_BITS:
+                    uint, exponent, magnitude = _FLOAT_BITS[block.dtype.name]
+                    bits = block.view(uint)
+                    finite, nonzero = ((bits & exponent) != exponent).all(axis=1), ((bits & magnitude) != 0).any(axis=1)
+                else:
+                    finite, nonzero = np.isfinite(block).all(axis=1), (block != 0).any(axis=1)
+                ok[start:start + chunk] &= finite & nonzero
             self._emb_valid = ok[self.source_index]
         return self._emb_valid
+
+
+# float dtype -> (same-size unsigned int, exponent mask, all bits but the sign), for validity checks on bit patterns
+_FLOAT_BITS = {"float16": (np.uint16, 0x7C00, 0x7FFF), "float32": (np.uint32, 0x7F800000, 0x7FFFFFFF),
+               "float64": (np.uint64, 0x7FF0000000000000, 0x7FFFFFFFFFFFFFFF)}
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    """Scale float32 rows to unit length in place (zero rows stay zero). einsum, not np.linalg.norm: no squared
+    temporary, 3.5x faster on 262k x 384 blocks here."""
+    with np.errstate(invalid="ignore"):
+        x /= np.maximum(np.sqrt(np.einsum("ij,ij->i", x, x)), 1e-12)[:, None]
+    return x
 
 
 @dataclass
@@ -285,26 +327,28 @@ def acceptance_passes(p: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarr
 
 
 @contextmanager
-def compute_threads() -> Iterator[None]:
-    """Run faiss/BLAS on the cores that are idle right now (:func:`naturalthoughts.threads.idle_cores`).
+def compute_threads() -> Iterator[int]:
+    """Run BLAS/OpenMP work (and faiss, where a caller uses it) on the cores that are idle right now.
 
     OpenMP and OpenBLAS workers spin at their barriers; on a shared 2-core machine at load 10 that made faiss
-    k-means 7x *slower* with 2 threads than with 1 (measured). Results do not depend on the thread count.
-    ``NATURALTHOUGHTS_THREADS=N`` (or the older ``NATURALTHOUGHTS_SELECT_THREADS``) forces a count.
+    k-means 7x *slower* with 2 threads than with 1 (measured). Yields the thread count
+    (:func:`naturalthoughts.threads.idle_cores`; ``NATURALTHOUGHTS_THREADS=N`` or the older
+    ``NATURALTHOUGHTS_SELECT_THREADS`` forces it). Nothing that decides a selection may depend on it: see
+    ``semantic.train_kmeans``.
     """
+    from threadpoolctl import threadpool_limits
+
     from naturalthoughts.threads import idle_cores
 
     forced = os.environ.get("NATURALTHOUGHTS_SELECT_THREADS")
     threads = int(forced) if forced else idle_cores()
-    from threadpoolctl import threadpool_limits
-
-    faiss = sys.modules.get("faiss")
-    if faiss is None:
-        import faiss
-    previous = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(threads)
+    faiss = sys.modules.get("faiss")  # only when a caller already uses it: faiss is an optional extra
+    previous = faiss.omp_get_max_threads() if faiss is not None else None
+    if faiss is not None:
+        faiss.omp_set_num_threads(threads)
     try:
         with threadpool_limits(limits=threads):
-            yield
+            yield threads
     finally:
-        faiss.omp_set_num_threads(previous)
+        if faiss is not None:
+            faiss.omp_set_num_threads(previous)

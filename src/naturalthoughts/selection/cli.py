@@ -36,6 +36,7 @@ _OPTION_FLAGS: dict[str, tuple[str, type, str]] = {
     "--clusters": ("clusters", int, "semantic kmeans/kcenter: number of clusters (default rows/100, at most 1000)"),
     "--pca-dims": ("pca_dims", int, "semantic hdbscan: PCA dimensions before clustering (default 32)"),
     "--kmeans-pca-dims": ("kmeans_pca_dims", int, "semantic kmeans/kcenter: cluster after PCA to this many dims (default 0: raw)"),
+    "--kmeans-engine": ("kmeans_engine", str, "semantic kmeans/kcenter: sklearn (default; deterministic, fastest with pip's faiss-cpu) or faiss"),
     "--min-cluster-size": ("min_cluster_size", int, "semantic hdbscan: min_cluster_size (default 10)"),
     "--noise": ("noise", str, "semantic hdbscan: noise points as one cluster (group) or one each (singletons)"),
     "--seeds": ("seeds", str, "seeded: seed questions (.txt one per line, or JSONL/CSV/Parquet with 'question')"),

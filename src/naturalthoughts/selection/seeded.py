@@ -18,7 +18,7 @@ import numpy as np
 
 from naturalthoughts.selection.base import Pool, Ranking, SelectionError, Strategy, compute_threads
 
-_CHUNK = 262_144
+_SCORES_PER_BLOCK = 1 << 26  # 256 MB of float32 scores per block
 
 
 def read_seed_questions(path: str | os.PathLike) -> list[str]:
@@ -53,26 +53,56 @@ def embed_seed_questions(texts: Sequence[str], embedder: str = "all-minilm-l6-v2
     return np.asarray(model.encode(list(texts), batch_size=64, normalize_embeddings=True), dtype=np.float32)
 
 
+def _block_sizes(queries: int, k: int) -> list[int]:
+    """Rows per block: the first block (>= k rows) gives every query its first k candidates; blocks then double, so
+    each adds about k more above the running threshold, up to a (rows x queries) score matrix of 64 Mi floats."""
+    largest = max(k, _SCORES_PER_BLOCK // max(queries, 1))
+    size = max(k, min(2048, largest))
+    sizes = [size]
+    while size < largest:
+        size = min(2 * size, largest)
+        sizes.append(size)
+    return sizes
+
+
 def nearest(pool: Pool, candidates: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Top-k (similarity, candidate index) per query by inner product, over the candidates in chunks.
+    """Exact top-k (similarity, index into ``candidates``) per query by inner product, best first.
 
-    Chunked flat faiss indexes keep memory bounded (2.8M x 384 float32 would be 4.3 GB at once); ties break on the
-    lower candidate index so results do not depend on chunk boundaries.
+    One float32 matrix product per block of candidates (read in stored order), keeping only the scores at or above
+    each query's running k-th best. Hand-written rather than a faiss IndexFlatIP search, which took 5.3 s per 262k
+    candidates at k=400 here (its heaps, and the OpenBLAS 0.3.15 inside the faiss-cpu wheel); the product is 1.3 s.
+    Ties at the threshold are kept and broken on the lower candidate index at the end, so results do not depend
+    on the block order.
     """
-    import faiss
+    k = min(k, len(candidates))
+    nq = len(queries)
+    if k == 0 or nq == 0:
+        return np.zeros((nq, 0), dtype=np.float32), np.zeros((nq, 0), dtype=np.int64)
+    q_t = np.ascontiguousarray(queries.T, dtype=np.float32)
+    threshold = np.full(nq, -np.inf, dtype=np.float32)
+    kept = (np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.int64))  # (query, score, candidate)
+    pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    pending_rows = 0
 
-    best_s = np.full((len(queries), 0), -np.inf, dtype=np.float32)
-    best_i = np.zeros((len(queries), 0), dtype=np.int64)
-    for start in range(0, len(candidates), _CHUNK):
-        x = pool.embeddings(candidates[start:start + _CHUNK])
-        index = faiss.IndexFlatIP(x.shape[1])
-        index.add(x)
-        s, i = index.search(queries, min(k, len(x)))
-        s = np.concatenate([best_s, s], axis=1)
-        i = np.concatenate([best_i, i + start], axis=1)
-        keep = np.lexsort((i, -s), axis=1)[:, :k] if s.shape[1] > k else np.lexsort((i, -s), axis=1)
-        best_s, best_i = np.take_along_axis(s, keep, 1), np.take_along_axis(i, keep, 1)
-    return best_s, best_i
+    def prune() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        qs, ss, cs = (np.concatenate([kept[j]] + [p[j] for p in pending]) for j in range(3))
+        order = np.lexsort((cs, -ss, qs))
+        qs, ss, cs = qs[order], ss[order], cs[order]
+        rank = np.arange(len(qs)) - np.searchsorted(qs, qs, side="left")
+        top = rank < k
+        full = np.flatnonzero(rank == k - 1)
+        threshold[qs[full]] = ss[full]
+        return qs[top], ss[top], cs[top]
+
+    for which, x in pool.embedding_blocks(candidates, _block_sizes(nq, k)):
+        scores = x @ q_t
+        rows, cols = np.nonzero(scores >= threshold)
+        pending.append((cols.astype(np.int64), scores[rows, cols], which[rows]))
+        pending_rows += len(rows)
+        if pending_rows >= max(len(kept[0]), nq * k):  # amortise the sort: prune once the new rows match the kept
+            kept, pending, pending_rows = prune(), [], 0
+    kept = prune()
+    return kept[1].reshape(nq, k), kept[2].reshape(nq, k)
 
 
 def rank_seeded(pool: Pool, active: np.ndarray, rng: np.random.Generator, limit: int, seeds: object = None,
