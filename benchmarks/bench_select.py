@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
+import queue as queue_module
 import resource
 import subprocess
 import sys
@@ -61,8 +62,17 @@ def measure(fn, timeout: float = 1800):
     queue = ctx.Queue()
     proc = ctx.Process(target=_child, args=(fn, queue))
     proc.start()
+    deadline = time.monotonic() + timeout
     try:
-        status, seconds, peak, value = queue.get(timeout=timeout)
+        while True:  # poll, so a child that dies without reporting (segfault, OOM kill) fails fast, not after timeout
+            try:
+                status, seconds, peak, value = queue.get(timeout=5)
+                break
+            except queue_module.Empty:
+                if not proc.is_alive() and queue.empty():
+                    raise RuntimeError(f"child died without a result (exit code {proc.exitcode})") from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"no result within {timeout:.0f} s") from None
     finally:
         proc.join(timeout=10)
         if proc.is_alive():
@@ -205,7 +215,7 @@ def main() -> int:
     ap.add_argument("--compare-rows", type=int, default=50_000)
     ap.add_argument("--compare-n", type=int, default=5_000)
     ap.add_argument("--apricot-rows", type=int, default=10_000,
-                    help="pool size for the apricot comparison (dense facility location needs ~19 GiB at 50k)")
+                    help="pool size for the apricot comparison (dense facility location: 7.5 GiB at 25k; at 50k it was OOM-killed at 24 GB)")
     ap.add_argument("--only", default=None, help="comma-separated strategy names to run in the big part (default all)")
     ap.add_argument("--skip-big", action="store_true")
     ap.add_argument("--skip-compare", action="store_true")
