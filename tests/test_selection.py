@@ -295,7 +295,9 @@ def test_kmeans_engines_balance_clusters_and_ids_do_not_depend_on_threads(monkey
     ids = {}
     for threads in ("1", "2"):  # the thread count follows the idle cores; the selection must not
         monkeypatch.setenv("NATURALTHOUGHTS_SELECT_THREADS", threads)
-        ids[threads] = select(pool, "semantic", 100, seed=3, method="kmeans", clusters=8).ids
+        seeds = np.eye(16)[:3] + 0.1
+        ids[threads] = (select(pool, "semantic", 100, seed=3, method="kmeans", clusters=8).ids,
+                        select(pool, "seeded", 50, seed=3, seed_embeddings=seeds).ids)
     assert ids["1"] == ids["2"]
     with pytest.raises(ValueError, match="kmeans_engine"):
         select(pool, "semantic", 10, method="kmeans", kmeans_engine="nope")
