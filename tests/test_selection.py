@@ -284,14 +284,8 @@ def test_seeded_search_is_exact_across_blocks_and_storage_order():
     assert idx[0].tolist() == [17] + list(range(5000, 5059))  # the tie block, lowest indices first
 
 
-def test_kmeans_engines_balance_clusters_and_ids_do_not_depend_on_threads(monkeypatch):
-    pytest.importorskip("faiss")
-    pool, labels = _clustered([400, 100, 50, 30, 20])
-    for engine in ("sklearn", "faiss"):
-        r = select(pool, "semantic", 100, seed=0, method="kmeans", clusters=5, kmeans_engine=engine)
-        counts = np.bincount(labels[r.indices], minlength=5)
-        assert counts.min() >= 15 and counts.max() <= 25, (engine, counts)
-        assert r.stages[-1]["report"]["kmeans_engine"] == engine
+def test_kmeans_and_seeded_ids_do_not_depend_on_threads(monkeypatch):
+    pool, _ = _clustered([400, 100, 50, 30, 20])
     ids = {}
     for threads in ("1", "2"):  # the thread count follows the idle cores; the selection must not
         monkeypatch.setenv("NATURALTHOUGHTS_SELECT_THREADS", threads)
@@ -301,3 +295,14 @@ def test_kmeans_engines_balance_clusters_and_ids_do_not_depend_on_threads(monkey
     assert ids["1"] == ids["2"]
     with pytest.raises(ValueError, match="kmeans_engine"):
         select(pool, "semantic", 10, method="kmeans", kmeans_engine="nope")
+
+
+@pytest.mark.parametrize("engine", ["sklearn", "faiss"])
+def test_kmeans_engines_balance_clusters(engine):
+    if engine == "faiss":
+        pytest.importorskip("faiss")
+    pool, labels = _clustered([400, 100, 50, 30, 20])
+    r = select(pool, "semantic", 100, seed=0, method="kmeans", clusters=5, kmeans_engine=engine)
+    counts = np.bincount(labels[r.indices], minlength=5)
+    assert counts.min() >= 15 and counts.max() <= 25, (engine, counts)
+    assert r.stages[-1]["report"]["kmeans_engine"] == engine

@@ -327,12 +327,12 @@ def acceptance_passes(p: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarr
 
 
 @contextmanager
-def compute_threads() -> Iterator[int]:
+def compute_threads() -> Iterator[None]:
     """Run BLAS/OpenMP work (and faiss, where a caller uses it) on the cores that are idle right now.
 
     OpenMP and OpenBLAS workers spin at their barriers; on a shared 2-core machine at load 10 that made faiss
-    k-means 7x *slower* with 2 threads than with 1 (measured). Yields the thread count
-    (:func:`naturalthoughts.threads.idle_cores`; ``NATURALTHOUGHTS_THREADS=N`` or the older
+    k-means 7x *slower* with 2 threads than with 1 (measured). The count is
+    :func:`naturalthoughts.threads.idle_cores` (``NATURALTHOUGHTS_THREADS=N`` or the older
     ``NATURALTHOUGHTS_SELECT_THREADS`` forces it). Nothing that decides a selection may depend on it: see
     ``semantic.train_kmeans``.
     """
@@ -348,7 +348,7 @@ def compute_threads() -> Iterator[int]:
         faiss.omp_set_num_threads(threads)
     try:
         with threadpool_limits(limits=threads):
-            yield threads
+            yield
     finally:
         if faiss is not None:
             faiss.omp_set_num_threads(previous)
