@@ -29,7 +29,9 @@ class RunStats:
 
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
-        d["seconds"] = round(self.seconds, 3)
+        # Microseconds, not milliseconds: a cached or fake-backend call finishes in under 0.5 ms on a fast machine,
+        # and a rounded 0.0 would hide the measured throughput (plan.figures_from_run divides by it).
+        d["seconds"] = round(self.seconds, 6)
         return d
 
 
