@@ -313,6 +313,21 @@ def test_decontaminate_against_shared_math500(tmp_path, shared_data):
     assert m.counts["dropped"] == {"contaminated": 1}
 
 
+def test_limit_keeps_the_first_clean_questions_and_counts_the_rest(tmp_path):
+    src = write_jsonl(tmp_path / "pool.jsonl", POOL)  # 7 rows; 3 are left after dedup: BASE, Roman, soil
+    m = ingest_questions(src, tmp_path / "out", limit=2)
+    # duplicates are dropped before the limit applies, so the output holds 2 clean questions, in input order
+    assert m.counts["out"] == 2 and m.counts["beyond_limit"] == 1
+    assert m.counts["dropped"] == {"duplicate": 2, "near_duplicate": 2} and m.config["limit"] == 2
+    assert [r["question"] for r in rows_of(tmp_path / "out")] == [POOL[0]["question"], POOL[4]["question"]]
+    roomy = ingest_questions(src, tmp_path / "roomy", limit=100)
+    assert roomy.counts["out"] == 3 and roomy.counts["beyond_limit"] == 0
+    for bad in (0, -1):
+        with pytest.raises(ValueError, match="limit must be a positive"):
+            ingest_questions(src, tmp_path / "bad", limit=bad)
+    assert "beyond_limit" not in ingest_questions(src, tmp_path / "nolimit").counts
+
+
 # ------------------------------------------------------------------------------------------------------ CLI
 def test_cli_ingest_summary_and_help(tmp_path, capsys):
     from naturalthoughts.cli import main
@@ -329,6 +344,10 @@ def test_cli_ingest_summary_and_help(tmp_path, capsys):
         main(["ingest", "--help"])
     helptext = capsys.readouterr().out
     assert "--near-threshold" in helptext and "examples:" in helptext and "--traces" in helptext
+    code = main(["ingest", "--in", str(src), "--out", str(tmp_path / "out3"), "--on-bad-row", "skip", "--limit", "2"])
+    assert code == 0 and "8 rows in, 2 rows out" in capsys.readouterr().out
+    code = main(["ingest", "--traces", "--in", str(src), "--out", str(tmp_path / "out4"), "--limit", "2"])
+    assert code == 2 and "--limit applies to question pools" in capsys.readouterr().err
 
 
 def test_shared_benchmark_files_ingest(tmp_path, shared_data):

@@ -18,6 +18,8 @@ examples:
   # the bundled sample pool, decontaminated against an evaluation file
   naturalthoughts ingest --in src/naturalthoughts/data/questions/sample_pool.jsonl --out runs/pool \\
       --decontaminate math500_test.jsonl
+  # the first 52 clean questions of a pool
+  naturalthoughts ingest --in src/naturalthoughts/data/questions/sample_pool.jsonl --out runs/pool --limit 52
   # a file whose question column is called "problem" and whose reference is "final"
   naturalthoughts ingest --in pool.csv --out runs/pool --map question=problem --map reference_answer=final
   # import s1K traces (reasoning and answer columns are detected) and OpenThoughts-style think-tag responses
@@ -44,6 +46,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--decontaminate", action="append", default=[], metavar="FILE",
                    help="evaluation question file; pool questions sharing a word n-gram with it are dropped (repeatable)")
     p.add_argument("--ngram", type=int, default=13, help="n-gram size for decontamination (default 13)")
+    p.add_argument("--limit", type=int, default=None, metavar="N",
+                   help="keep the first N questions (input order) left after bad rows, duplicates and contaminated "
+                        "ones are dropped; the rest are counted as beyond_limit (questions only)")
     add_bad_row_arg(p)
     p.add_argument("--no-rejects-file", dest="write_rejects", action="store_false",
                    help="count dropped rows in the manifest but do not write rejects.parquet")
@@ -62,6 +67,8 @@ def _summary(manifest, out: str) -> str:
     lines = [f"ingest: {c['in']} rows in, {c['out']} rows out -> {out}"]
     for reason, n in c.get("rejected", {}).items():
         lines.append(f"  dropped {n:>7}  {reason}")
+    if c.get("beyond_limit"):
+        lines.append(f"  beyond --limit {c['beyond_limit']:>7} (not written)")
     if "flags" in c and c["flags"]:
         lines.append("  qc flags: " + ", ".join(f"{k}={v}" for k, v in c["flags"].items()))
     if c.get("rejected") and any(o["path"] == "rejects.parquet" for o in manifest.outputs):
@@ -79,6 +86,9 @@ def main(args: argparse.Namespace) -> int:
         common = dict(mapping=mapping, decontaminate=args.decontaminate, ngram=args.ngram,
                       on_bad_row=args.on_bad_row, write_rejects=args.write_rejects, source=args.source)
         if args.traces:
+            if args.limit is not None:
+                print("error: --limit applies to question pools, not --traces", file=sys.stderr)
+                return 2
             manifest = ingest_traces(args.inputs, args.out, response_col=args.response_col,
                                      reasoning_col=args.reasoning_col, answer_col=args.answer_col,
                                      teacher_model=args.teacher_model, prefilled_think=args.prefilled_think, **common)
@@ -87,7 +97,7 @@ def main(args: argparse.Namespace) -> int:
                 print("error: --response-col/--reasoning-col/--answer-col/--teacher-model need --traces", file=sys.stderr)
                 return 2
             manifest = ingest_questions(args.inputs, args.out, dedup=args.dedup,
-                                        near_threshold=args.near_threshold, **common)
+                                        near_threshold=args.near_threshold, limit=args.limit, **common)
     except (BadRowError, ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -341,6 +341,7 @@ def ingest_questions(
     on_bad_row: OnBadRow = "fail",
     write_rejects: bool = True,
     source: str | None = None,
+    limit: int | None = None,
 ) -> Manifest:
     """Read question pools, normalise them to ``QUESTION_SCHEMA`` and write a stage folder at ``out_dir``.
 
@@ -354,13 +355,19 @@ def ingest_questions(
             bad row; ``"skip"`` records it in ``rejects.parquet`` and the manifest counts.
         write_rejects: write ``rejects.parquet`` (every dropped row with ``reject_reason``, file, line, detail).
         source: value of the ``source`` column (default: the input's ``source`` column, else its file name).
+        limit: keep only the first ``limit`` questions, in input order, that survive every check above (so the
+            output holds exactly ``limit`` clean questions when the input has that many); the rest are counted
+            as ``beyond_limit``, not rejected.
 
     Returns the written :class:`naturalthoughts.store.Manifest`; ``counts`` holds ``in``, ``out``, ``rejected``
-    (all reasons), ``skip`` (bad input) and ``dropped`` (duplicates, contamination).
+    (all reasons), ``skip`` (bad input), ``dropped`` (duplicates, contamination) and, with ``limit``,
+    ``beyond_limit``.
     """
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     if not paths:
         raise ValueError("no input paths")
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit must be a positive number of questions, got {limit}")
     timer = StageTimer()
     sink = RowSink(on_bad_row)
     reader = QuestionReader(sink, mapping, source)
@@ -373,8 +380,13 @@ def ingest_questions(
             rows = drop_contaminated(rows, sink, index)
     with timer("dedup"):
         rows = drop_duplicates(rows, sink, dedup, near_threshold)
+    beyond_limit = max(0, len(rows) - limit) if limit is not None else 0
+    if limit is not None:
+        rows = rows[:limit]
     table = conform(pa.Table.from_pylist([r for r, _, _ in rows], schema=QUESTION_SCHEMA), QUESTION_SCHEMA)
     counts = {"in": reader.rows_in, "out": table.num_rows, **reject_counts(sink)}
+    if limit is not None:
+        counts["beyond_limit"] = beyond_limit
     config = {
         "inputs": [str(p) for p in paths],
         "mapping": dict(mapping or {}),
@@ -385,6 +397,7 @@ def ingest_questions(
         "ngram": ngram,
         "on_bad_row": on_bad_row,
         "source": source,
+        "limit": limit,
     }
     return write_stage(
         out_dir, table, stage="ingest", config=config,
