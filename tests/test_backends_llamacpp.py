@@ -63,3 +63,35 @@ def test_llamacpp_through_generate_stage(backend, tmp_path):
         assert r["reasoning"] is not None
         if r["finish_reason"] == "length":
             assert "truncated" in r["qc_flags"]
+
+
+def test_budget_answer_phase_continues_the_thinking_context_and_rows_do_not_depend_on_order(backend):
+    from naturalthoughts.evaluation.budget import ThinkingBudget, generate
+
+    questions = ["Why is the sky blue?", "Why do leaves fall in autumn?", "Why does ice float on water?"]
+    reqs = [_req(q, params=SamplingParams(max_tokens=48, temperature=0.6, seed=11), assistant_prefix="<think>\n")
+            for q in questions]
+    budget = ThinkingBudget(max_think=24, min_answer_tokens=16)
+    before = backend.reused_prompt_tokens
+    forward = generate(backend, reqs, None, budget=budget)
+    reused = backend.reused_prompt_tokens - before
+    # every answer phase kept at least the prompt and the thinking in the context (~24 tokens of thinking each)
+    assert reused >= 3 * 24, reused
+    backward = generate(backend, reqs[::-1], None, budget=budget)[::-1]
+    assert [g.output for g in forward] == [g.output for g in backward]
+    assert all(g.think_tokens and g.phases == 2 and "</think>" in g.output for g in forward)
+
+
+def test_reuse_context_false_always_starts_afresh():
+    pytest.importorskip("llama_cpp")
+    smollm2_gguf()
+    from naturalthoughts.evaluation.budget import ThinkingBudget, generate
+
+    fresh = make_backend(BackendSpec(backend="llamacpp", model="smollm2-135m",
+                                     options={"n_ctx": 512, "reuse_context": False}))
+    try:
+        req = _req("Why is the sky blue?", params=SamplingParams(max_tokens=40, seed=5), assistant_prefix="<think>\n")
+        (g,) = generate(fresh, [req, req], None, budget=ThinkingBudget(max_think=16, min_answer_tokens=8))[:1]
+        assert g.phases == 2 and fresh.reused_prompt_tokens == 0
+    finally:
+        fresh.close()

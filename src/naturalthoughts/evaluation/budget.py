@@ -14,6 +14,11 @@ Without a budget a request is sent once. With a budget ``B``:
    (``max_tokens`` minus the thinking used, at least ``min_answer_tokens``).
 
 Every phase is a :class:`ChatRequest` through :func:`run_requests`, so all phases are cached and resume.
+
+Phases run batch by batch (every request's thinking, then every answer) so that batching engines see full
+batches, except on a backend that answers one request at a time and keeps its context between requests
+(``backend.keeps_context``, llama.cpp): there each request's phases run back to back, so that an answer phase
+continues from the thinking already in the context instead of reading prompt and thinking again.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from typing import Sequence
 from naturalthoughts.backends.base import Backend, ChatRequest, Completion
 from naturalthoughts.generation.cache import RequestCache
 from naturalthoughts.generation.parse import THINK_CLOSE, THINK_OPEN
-from naturalthoughts.generation.runner import RunStats, run_requests
+from naturalthoughts.generation.runner import Progress, RunStats, run_requests
 
 _CLOSE = re.compile(re.escape(THINK_CLOSE), re.IGNORECASE)
 _OPEN = re.compile(re.escape(THINK_OPEN), re.IGNORECASE)
@@ -76,7 +81,25 @@ def generate(
     if budget is None:
         done = run_requests(backend, requests, cache, progress=progress, stats=stats)
         return [_single(req, c) for req, c in zip(requests, done)]
+    if getattr(backend, "keeps_context", False) and len(requests) > 1:
+        return _one_by_one(backend, list(requests), cache, budget, progress, stats)
     return _with_budget(backend, list(requests), cache, budget, progress, stats)
+
+
+def _one_by_one(backend: Backend, requests: list[ChatRequest], cache: RequestCache | None,
+                budget: ThinkingBudget, progress: bool | str, stats: RunStats) -> list[Generation]:
+    """Each request's phases back to back (see the module docstring): with SmolLM2 in llama.cpp the answer
+    phase then reads ~5 new tokens instead of ~200 (prompt processing runs at ~185 tokens/s here)."""
+    bar = Progress(len(requests), progress if isinstance(progress, str) else "generate", bool(progress))
+    out: list[Generation] = []
+    try:
+        for req in requests:
+            (g,) = _with_budget(backend, [req], cache, budget, False, stats)
+            out.append(g)
+            bar.advance(0 if g.cached else g.completion_tokens)
+    finally:
+        bar.close()
+    return out
 
 
 def _single(req: ChatRequest, c: Completion) -> Generation:

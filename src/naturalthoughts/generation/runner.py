@@ -39,7 +39,7 @@ def model_key(backend: Backend) -> str:
     return f"{backend.name}:{backend.model_id}"
 
 
-class _Progress:
+class Progress:
     """tqdm bar showing rows/s, generated tokens/s and ETA; silent when disabled."""
 
     def __init__(self, total: int, desc: str, enabled: bool) -> None:
@@ -52,11 +52,14 @@ class _Progress:
             self.bar = tqdm(total=total, desc=desc, unit="row", dynamic_ncols=True, file=sys.stderr)
 
     def update(self, c: Completion) -> None:
-        self.tokens += c.completion_tokens or 0
+        self.advance(c.completion_tokens or 0)
+
+    def advance(self, tokens: int, rows: int = 1) -> None:
+        self.tokens += tokens
         if self.bar is not None:
             rate = self.tokens / max(time.perf_counter() - self.t0, 1e-9)
             self.bar.set_postfix_str(f"{rate:,.0f} tok/s", refresh=False)
-            self.bar.update(1)
+            self.bar.update(rows)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -93,7 +96,7 @@ def run_requests(
     stats.requests += len(requests)
     stats.cache_hits += len(requests) - len(todo)
 
-    bar = _Progress(len(todo), progress if isinstance(progress, str) else "generate", bool(progress))
+    bar = Progress(len(todo), progress if isinstance(progress, str) else "generate", bool(progress))
 
     def on_result(j: int, c: Completion) -> None:
         i = todo[j]
