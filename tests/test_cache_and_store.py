@@ -80,3 +80,6 @@ def test_write_stage_manifest_and_redaction(tmp_path):
 
 def test_redact_nested():
     assert redact({"a": {"openai_api_key": "x", "max_tokens": 5}}) == {"a": {"openai_api_key": "<redacted>", "max_tokens": 5}}
+    # counts under token-ish keys stay; strings under them do not
+    assert redact({"num_input_tokens_seen": 1234, "hf_token": "hf_abc", "token_count": 7.5}) == {
+        "num_input_tokens_seen": 1234, "hf_token": "<redacted>", "token_count": 7.5}

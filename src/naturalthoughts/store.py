@@ -45,7 +45,9 @@ def redact(obj: Any) -> Any:
         for k, v in obj.items():
             key = str(k).lower()
             secret = any(m in key for m in _SECRET_MARKERS) and not any(key.endswith(a) for a in _SECRET_ALLOWED)
-            out[k] = "<redacted>" if secret and v not in (None, "") else redact(v)
+            # Numbers are counts, not credentials: TRL reports num_input_tokens_seen, which was redacted before.
+            counted = isinstance(v, (int, float)) and not isinstance(v, bool)
+            out[k] = "<redacted>" if secret and not counted and v not in (None, "") else redact(v)
         return out
     if isinstance(obj, (list, tuple)):
         return [redact(v) for v in obj]
