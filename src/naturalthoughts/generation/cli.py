@@ -36,7 +36,7 @@ _NON_REASONING_DEFAULTS = {"smollm2-135m", "smollm2", "gemma3-270m"}
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_io_args(p, in_help="questions: a stage folder, .parquet, .jsonl or .csv with a `question` column, "
-                           "or `sample` for the bundled 200-question pool")
+                           "or `sample` for the bundled 208-question pool")
     add_backend_args(p, title="teacher backend")
     add_sampling_args(p)
     p.add_argument("--template", default=None, metavar="NAME|PATH",

@@ -35,7 +35,7 @@ SAMPLE_POOL = "sample"  # `--in sample` names the bundled question pool
 
 
 def bundled_sample_pool() -> Path:
-    """Path of the bundled 200-question sample pool (``data/questions/sample_pool.jsonl``)."""
+    """Path of the bundled 208-question sample pool (``data/questions/sample_pool.jsonl``)."""
     return Path(str(resources.files("naturalthoughts.data").joinpath("questions").joinpath("sample_pool.jsonl")))
 
 
