@@ -95,3 +95,12 @@ def test_reuse_context_false_always_starts_afresh():
         assert g.phases == 2 and fresh.reused_prompt_tokens == 0
     finally:
         fresh.close()
+
+
+def test_a_request_sharing_only_a_prompt_prefix_starts_afresh(backend):
+    plain = _req("Why do cats purr?", params=SamplingParams(max_tokens=12, seed=2))
+    thinking = _req("Why do cats purr?", params=SamplingParams(max_tokens=12, seed=2), assistant_prefix="<think>\n")
+    (alone,) = backend.generate([thinking])
+    before = backend.reused_prompt_tokens
+    _, after_plain = backend.generate([plain, thinking])  # its prompt extends the plain prompt, not its answer
+    assert backend.reused_prompt_tokens == before and after_plain.text == alone.text

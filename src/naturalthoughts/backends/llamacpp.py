@@ -80,7 +80,8 @@ class LlamaCppBackend:
         self._eos_text = ""
         # One Llama context is not safe to share between threads; generate() may be called from several.
         self._lock = threading.Lock()
-        self._context_prompt: str | None = None  # the prompt of the request whose tokens are in the context
+        # The text whose tokens fill the context: the last request's prompt and its completion (None: start afresh)
+        self._context_text: str | None = None
         self.reused_prompt_tokens = 0  # prompt tokens taken from the context instead of evaluated (all requests)
 
     # ------------------------------------------------------------------ model and template (loaded lazily)
@@ -130,12 +131,14 @@ class LlamaCppBackend:
                 stop=stop,
             )
         except Exception as exc:  # never raise for one request: the row is recorded with its error
-            self._context_prompt = None
+            self._context_text = None
             log.debug("llamacpp request failed", exc_info=True)
             return Completion(text=None, finish_reason="error", error=f"{type(exc).__name__}: {exc}",
                               max_tokens=p.max_tokens)
         choice = out["choices"][0]
         usage = out.get("usage") or {}
+        generated = choice.get("text") or ""
+        self._context_text = prompt + generated.rstrip() if generated.strip() else None
         return Completion(
             text=choice.get("text") or "",
             finish_reason=choice.get("finish_reason") or "stop",
@@ -148,19 +151,21 @@ class LlamaCppBackend:
         """Keep the context only for a continuation of the request that filled it; otherwise start afresh.
 
         llama-cpp-python reuses the longest common token prefix of the context and the new prompt. Between
-        unrelated requests we reset: rows must not depend on which request ran before them. A continuation
-        (a budget's answer phase, whose prompt is the thinking phase's prompt plus its thinking) always follows
-        the same request, whatever the order of requests, so reusing its context keeps rows order-independent.
+        unrelated requests we reset: rows must not depend on which request ran before them (two requests may
+        share a prompt prefix, e.g. the same question with and without a forced ``<think>``). A continuation
+        starts with the previous request's prompt *and its output* (a budget's answer phase: prompt + thinking
+        + ``</think>``); it always follows that request, whatever the order of requests, so reusing its context
+        keeps rows order-independent.
         A continued context is not always bit-identical to a fresh evaluation of the same tokens: llama.cpp's
         results depend on how the tokens were batched (measured with SmolLM2: a greedy answer after 96 thinking
         tokens differed from its fourth token on, after 60 it did not). So a run resumed between one request's
         thinking and answer phases answers that request from a fresh context, and may word it differently from
         an uninterrupted run. ``reuse_context: false`` always starts afresh (generation with a thinking budget
-        then takes ~35% longer with SmolLM2 here: 33.5 s vs 25.0 s for 8 questions).
+        then takes longer with SmolLM2 here: 233.2 s vs 198.5 s for the quickstart's 52 questions).
         """
-        previous, self._context_prompt = self._context_prompt, prompt
+        previous, self._context_text = self._context_text, None
         reuse = bool(self.options.get("reuse_context", True))
-        if not reuse or previous is None or len(prompt) <= len(previous) or not prompt.startswith(previous):
+        if not reuse or previous is None or not prompt.startswith(previous):
             self._llm.reset()
             return
         # What llama-cpp-python will keep: the common prefix of the context (prompt and evaluated completion)
