@@ -98,7 +98,12 @@ ProgressFn = Callable[[int, Completion], None]
 
 @runtime_checkable
 class Backend(Protocol):
-    """What every backend implements. ``model_id`` names the model in outputs and cache keys."""
+    """What every backend implements. ``model_id`` names the model in outputs and cache keys.
+
+    Optional: ``keeps_context = True`` on a backend that answers one request at a time and keeps its context
+    between requests (llama.cpp); budget forcing then runs each request's phases back to back
+    (:mod:`naturalthoughts.evaluation.budget`).
+    """
 
     name: str
     model_id: str

@@ -380,12 +380,12 @@ def ingest_questions(
             rows = drop_contaminated(rows, sink, index)
     with timer("dedup"):
         rows = drop_duplicates(rows, sink, dedup, near_threshold)
-    beyond_limit = max(0, len(rows) - limit) if limit is not None else 0
+    beyond_limit: int | None = None
     if limit is not None:
-        rows = rows[:limit]
+        beyond_limit, rows = max(0, len(rows) - limit), rows[:limit]
     table = conform(pa.Table.from_pylist([r for r, _, _ in rows], schema=QUESTION_SCHEMA), QUESTION_SCHEMA)
     counts = {"in": reader.rows_in, "out": table.num_rows, **reject_counts(sink)}
-    if limit is not None:
+    if beyond_limit is not None:
         counts["beyond_limit"] = beyond_limit
     config = {
         "inputs": [str(p) for p in paths],
