@@ -71,10 +71,10 @@ def cpu_and_wall(fn, repeats: int = 3) -> tuple[float, float]:
 
 
 def bench_lexical(n_traces: int) -> list[str]:
-    from naturalthoughts.annotation.lexical import LexicalDetector
-    from naturalthoughts.annotation.length import load_tokenizer
-    from naturalthoughts.annotation.steps import count_steps
-    from naturalthoughts.annotation.taxonomy import load_taxonomy
+    from naturalthoughts.stages.annotation.length import load_tokenizer
+    from naturalthoughts.stages.annotation.lexical import LexicalDetector
+    from naturalthoughts.stages.annotation.steps import count_steps
+    from naturalthoughts.stages.annotation.taxonomy import load_taxonomy
 
     rng = random.Random(0)
     count = load_tokenizer("smollm2-135m")
@@ -101,9 +101,9 @@ def bench_lexical(n_traces: int) -> list[str]:
 
 def bench_embedding(n_texts: int) -> list[str]:
     import torch
-
-    from naturalthoughts.annotation.embedding import auto_threads, bf16_supported, embed_texts, load_embedder
     from annotation_fakes import synthetic_traces
+
+    from naturalthoughts.llm.embed import auto_threads, bf16_supported, embed_texts, load_embedder
 
     texts = [r["question"] for r in synthetic_traces(n_texts, seed=1)]
     model = load_embedder()
@@ -137,9 +137,9 @@ def bench_embedding(n_texts: int) -> list[str]:
 
 def bench_annotate(rows: int, tmp: Path) -> list[str]:
     import pyarrow.parquet as pq
-
-    from naturalthoughts.annotation import run_annotate
     from annotation_fakes import synthetic_traces
+
+    from naturalthoughts.stages.annotation import run_annotate
 
     path = tmp / "traces.parquet"
     pq.write_table(pa.Table.from_pylist(synthetic_traces(rows)), path)

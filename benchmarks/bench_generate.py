@@ -27,14 +27,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import pyarrow as pa  # noqa: E402
 
-from naturalthoughts.backends.base import BackendSpec, ChatRequest, Completion, SamplingParams  # noqa: E402
-from naturalthoughts.backends.fake import FakeBackend  # noqa: E402
-from naturalthoughts.backends.openai_compat import OpenAIBackend  # noqa: E402
-from naturalthoughts.generation.cache import RequestCache, request_key  # noqa: E402
-from naturalthoughts.generation.generate import build_requests, generate_traces  # noqa: E402
-from naturalthoughts.generation.prompts import load_template  # noqa: E402
-from naturalthoughts.generation.runner import RunStats, run_requests  # noqa: E402
-from naturalthoughts.models import resolve  # noqa: E402
+from naturalthoughts.core.models import resolve  # noqa: E402
+from naturalthoughts.llm.backends.base import BackendSpec, ChatRequest, Completion, SamplingParams  # noqa: E402
+from naturalthoughts.llm.backends.fake import FakeBackend  # noqa: E402
+from naturalthoughts.llm.backends.openai_compat import OpenAIBackend  # noqa: E402
+from naturalthoughts.llm.cache import RequestCache, request_key  # noqa: E402
+from naturalthoughts.llm.runner import RunStats, run_requests  # noqa: E402
+from naturalthoughts.stages.generation.generate import build_requests, generate_traces  # noqa: E402
+from naturalthoughts.stages.generation.prompts import load_template  # noqa: E402
 
 
 def start_server() -> tuple[subprocess.Popen, str]:

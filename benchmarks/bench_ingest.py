@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from naturalthoughts.ingest import ingest_questions
+from naturalthoughts.stages.ingest import ingest_questions
 
 
 def make_pool(path: Path, rows: int, seed: int = 0) -> tuple[int, int]:

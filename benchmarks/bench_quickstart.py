@@ -28,7 +28,7 @@ def load() -> str:
 
 
 def stage_table(run: Path) -> list[str]:
-    from naturalthoughts.reporting.collect import _recipe_keys
+    from naturalthoughts.stages.reporting.collect import _recipe_keys
 
     resolved = run / "recipe.resolved.yaml"
     wanted = _recipe_keys(resolved.read_text()) if resolved.exists() else None
@@ -50,7 +50,7 @@ def main() -> int:
     parser.add_argument("--run-dir", default=str(ROOT / "benchmarks" / "out" / "quickstart"))
     parser.add_argument("--summarize", default=None, metavar="RUN", help="tabulate an existing run; run nothing")
     parser.add_argument("--warm-models", action="store_true",
-                        help="reuse the converted student in ~/.cache/naturalthoughts/models (default: convert it "
+                        help="reuse the converted student in ~/.cache/naturalthoughts/core/models (default: convert it "
                              "again in a fresh folder, as on a new machine)")
     args = parser.parse_args()
     if args.summarize:

@@ -1,7 +1,7 @@
 """Selection at the paper's pool size, and semantic selection against HDBSCAN and apricot.
 
 Part 1 builds a synthetic annotated pool (default 2.8M rows, 384-dim float16 embeddings, realistic length /
-strategy / verbosity / agreement distributions: naturalthoughts.selection.synthetic) and times every strategy
+strategy / verbosity / agreement distributions: naturalthoughts.stages.selection.synthetic) and times every strategy
 selecting 100k rows. Part 2 compares, on a smaller pool, the semantic methods (k-means cluster-balanced,
 k-center greedy, density-based = sklearn HDBSCAN after PCA to 32 dims) with apricot's facility location:
 time, peak memory and coverage (mean / max distance from a pool point to its nearest selected point, on
@@ -102,8 +102,8 @@ BIG_CASES = [
 
 
 def bench_big(rows: int, n: int, dtype: str, limit_s: float, only: set[str] | None = None) -> list[str]:
-    from naturalthoughts.selection import select
-    from naturalthoughts.selection.synthetic import synthetic_pool
+    from naturalthoughts.stages.selection import select
+    from naturalthoughts.stages.selection.synthetic import synthetic_pool
 
     t0 = time.perf_counter()
     table = synthetic_pool(rows, dim=384, seed=0, embedding_dtype=dtype, centers=2000)
@@ -161,8 +161,8 @@ def _coverage(emb: np.ndarray, picked: np.ndarray) -> tuple[float, float]:
 
 
 def bench_compare(rows: int, n: int, with_apricot: bool) -> list[str]:
-    from naturalthoughts.selection import select
-    from naturalthoughts.selection.synthetic import synthetic_pool
+    from naturalthoughts.stages.selection import select
+    from naturalthoughts.stages.selection.synthetic import synthetic_pool
 
     table = synthetic_pool(rows, dim=384, seed=5, embedding_dtype="float32", centers=200)
     emb = table.column("embedding").combine_chunks().values.to_numpy().reshape(rows, 384).astype(np.float32)

@@ -26,8 +26,8 @@ def make_sft(folder: Path, n: int) -> Path:
     """Mixed System-1/System-2 data with a realistic spread of lengths (short answers, longer traces)."""
     import pyarrow as pa
 
-    from naturalthoughts.distillation.sft_data import run_build_sft
-    from naturalthoughts.store import write_stage
+    from naturalthoughts.core.store import write_stage
+    from naturalthoughts.stages.distillation.sft_data import run_build_sft
 
     rng = random.Random(0)
     filler = "Let me check this step again and make sure the reasoning holds before I answer .".split()
@@ -44,7 +44,7 @@ def make_sft(folder: Path, n: int) -> Path:
 
 
 def measure(sft: Path, out: Path, steps: int, *, packing: bool, grouped: bool) -> dict:
-    from naturalthoughts.distillation.train import TrainConfig, build_trainer
+    from naturalthoughts.stages.distillation.train import TrainConfig, build_trainer
 
     config = TrainConfig(data=str(sft), out=str(out), student="smollm2-135m", lora=True, max_steps=steps,
                          batch_size=8 if not packing else 2, max_length=512 if packing else None,

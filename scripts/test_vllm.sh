@@ -82,11 +82,11 @@ PYEOF
 }
 
 step_convert() {
-    "$VPY" -m naturalthoughts.executors.vllm_check convert --cache-dir "$WORK/models"
+    "$VPY" -m naturalthoughts.cli.vllm_check convert --cache-dir "$WORK/models"
 }
 
 step_run() {
-    "$VPY" -m naturalthoughts.executors.vllm_check run --work "$WORK" --model "$WORK/models/smollm2-135m" \
+    "$VPY" -m naturalthoughts.cli.vllm_check run --work "$WORK" --model "$WORK/models/smollm2-135m" \
         --n-questions "$N_QUESTIONS" --max-tokens "$MAX_TOKENS"
 }
 

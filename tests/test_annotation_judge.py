@@ -5,20 +5,26 @@ tests/test_annotation_real_models.py)."""
 from __future__ import annotations
 
 import json
+
 import pyarrow as pa
 import pytest
-
-from naturalthoughts.annotation import annotate
-from naturalthoughts.annotation.judge import JUDGE_INVALID, chunk_text, extract_json, load_prompt, parse_reply, run_judge
-from naturalthoughts.annotation.domain import DomainAnnotator
-from naturalthoughts.annotation.strategies import StrategiesAnnotator
-from naturalthoughts.annotation.verbosity import _validate as validate_verbosity
-from naturalthoughts.annotation.disagreement import _validate as validate_agreement
-from naturalthoughts.backends.base import ChatRequest
-from naturalthoughts.generation.cache import RequestCache
-
 from annotation_fakes import ScriptedBackend
 
+from naturalthoughts.llm.backends.base import ChatRequest
+from naturalthoughts.llm.cache import RequestCache
+from naturalthoughts.stages.annotation import annotate
+from naturalthoughts.stages.annotation.disagreement import _validate as validate_agreement
+from naturalthoughts.stages.annotation.domain import DomainAnnotator
+from naturalthoughts.stages.annotation.judge import (
+    JUDGE_INVALID,
+    chunk_text,
+    extract_json,
+    load_prompt,
+    parse_reply,
+    run_judge,
+)
+from naturalthoughts.stages.annotation.strategies import StrategiesAnnotator
+from naturalthoughts.stages.annotation.verbosity import _validate as validate_verbosity
 
 # Replies recorded from small instruction models (SmolLM2-135M, Qwen2.5-0.5B) asked for JSON, plus hand-made edge cases.
 RECORDED_DOMAIN_REPLIES = [

@@ -7,12 +7,12 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from naturalthoughts.annotation import annotate
-from naturalthoughts.annotation.embedding import auto_threads
-from naturalthoughts.annotation.judge import JUDGE_INVALID
-from naturalthoughts.annotation.labels import DOMAINS, load_labels
-from naturalthoughts.annotation.taxonomy import load_taxonomy
-from naturalthoughts.backends import BackendSpec, make_backend
+from naturalthoughts.llm.backends import BackendSpec, make_backend
+from naturalthoughts.llm.embed import auto_threads
+from naturalthoughts.stages.annotation import annotate
+from naturalthoughts.stages.annotation.judge import JUDGE_INVALID
+from naturalthoughts.stages.annotation.labels import DOMAINS, load_labels
+from naturalthoughts.stages.annotation.taxonomy import load_taxonomy
 
 pytestmark = pytest.mark.slow
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pytest
-
-from naturalthoughts.annotation import annotate
-from naturalthoughts.annotation.answers import as_number, choice_letter, compare_answers, final_answer, math_equal
-from naturalthoughts.annotation.verbosity import heuristic_verbosity, verbosity_features
-from naturalthoughts.backends.base import BackendSpec
-from naturalthoughts.backends.fake import FakeBackend
-from naturalthoughts.modes import NO_THINK_INSTRUCTION
-
 from annotation_fakes import ScriptedBackend
+
+from naturalthoughts.core.modes import NO_THINK_INSTRUCTION
+from naturalthoughts.llm.backends.base import BackendSpec
+from naturalthoughts.llm.backends.fake import FakeBackend
+from naturalthoughts.stages.annotation import annotate
+from naturalthoughts.stages.annotation.answers import (
+    as_number,
+    choice_letter,
+    compare_answers,
+    final_answer,
+    math_equal,
+)
+from naturalthoughts.stages.annotation.verbosity import heuristic_verbosity, verbosity_features
 
 EFFICIENT = ("We need x with 2x + 3 = 11. Subtract 3 from both sides: 2x = 8. Divide by 2: x = 4. "
              "Check: 2*4 + 3 = 11. So x = 4.")
@@ -143,7 +148,7 @@ def test_disagreement_from_an_existing_column_and_with_the_fake_backend():
 
 
 def test_disagreement_needs_a_second_model_before_any_work():
-    from naturalthoughts.annotation import AnnotationError
+    from naturalthoughts.stages.annotation import AnnotationError
 
     with pytest.raises(AnnotationError, match="needs a second model"):
         annotate(_dis_table(), ["disagreement"], cache=False, progress=False)

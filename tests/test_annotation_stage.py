@@ -7,13 +7,12 @@ import json
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
-from naturalthoughts.annotation import ANNOTATORS, AnnotationError, annotate, run_annotate
-from naturalthoughts.cli import main as cli_main
-from naturalthoughts.schema import ANNOTATION_FIELDS
-from naturalthoughts.store import Manifest, read_table
-
 from annotation_fakes import synthetic_traces
+
+from naturalthoughts.core.schema import ANNOTATION_FIELDS
+from naturalthoughts.core.store import Manifest, read_table
+from naturalthoughts.main import main as cli_main
+from naturalthoughts.stages.annotation import ANNOTATORS, AnnotationError, annotate, run_annotate
 
 DEFAULTS = "length,strategies,domain,verbosity,embedding"
 
@@ -41,7 +40,7 @@ def test_thousand_rows_with_embedded_defaults_manifest_records_timings_and_distr
     assert sum(report["domain"]["domains"].values()) == 1000
     assert set(report["domain"]["domains"]) <= set(ANNOTATORS["domain"]().labels.domain_descriptions)
     assert sum(report["strategies"]["num_strategies"].values()) == 1000
-    assert report["strategies"]["taxonomy"] == "strategies@1"
+    assert report["strategies"]["taxonomy"] == "strategies@2"
     assert min(report["strategies"]["strategy_counts"].values()) > 0  # every strategy occurs in the synthetic set
     assert sum(report["verbosity"]["histogram"].values()) == 1000
     assert report["embedding"]["model"] == "all-minilm-l6-v2" and report["embedding"]["dim"] == 384

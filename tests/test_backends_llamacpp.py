@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pytest
-
-from naturalthoughts.backends import make_backend
-from naturalthoughts.backends.base import BackendSpec, ChatRequest, SamplingParams
-from naturalthoughts.generation.generate import generate_traces
-
 from conftest import smollm2_gguf
+
+from naturalthoughts.llm.backends import make_backend
+from naturalthoughts.llm.backends.base import BackendSpec, ChatRequest, SamplingParams
+from naturalthoughts.stages.generation.generate import generate_traces
 
 pytestmark = pytest.mark.slow
 
@@ -66,7 +65,7 @@ def test_llamacpp_through_generate_stage(backend, tmp_path):
 
 
 def test_budget_answer_phase_continues_the_thinking_context_and_rows_do_not_depend_on_order(backend):
-    from naturalthoughts.evaluation.budget import ThinkingBudget, generate
+    from naturalthoughts.llm.budget import ThinkingBudget, generate
 
     questions = ["Why is the sky blue?", "Why do leaves fall in autumn?", "Why does ice float on water?"]
     reqs = [_req(q, params=SamplingParams(max_tokens=48, temperature=0.6, seed=11), assistant_prefix="<think>\n")
@@ -85,7 +84,7 @@ def test_budget_answer_phase_continues_the_thinking_context_and_rows_do_not_depe
 def test_reuse_context_false_always_starts_afresh():
     pytest.importorskip("llama_cpp")
     smollm2_gguf()
-    from naturalthoughts.evaluation.budget import ThinkingBudget, generate
+    from naturalthoughts.llm.budget import ThinkingBudget, generate
 
     fresh = make_backend(BackendSpec(backend="llamacpp", model="smollm2-135m",
                                      options={"n_ctx": 512, "reuse_context": False}))

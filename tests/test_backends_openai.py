@@ -8,13 +8,12 @@ import json
 import time
 
 import pytest
-
-from naturalthoughts.backends import make_backend
-from naturalthoughts.backends.base import BackendSpec, ChatRequest, SamplingParams
-from naturalthoughts.backends.openai_compat import OpenAIBackend, TokenBucket, _Retryable
-from naturalthoughts.generation.parse import parse_trace
-
 from fault_proxy import FaultProxy
+
+from naturalthoughts.llm.backends import make_backend
+from naturalthoughts.llm.backends.base import BackendSpec, ChatRequest, SamplingParams
+from naturalthoughts.llm.backends.openai_compat import OpenAIBackend, TokenBucket, _Retryable
+from naturalthoughts.llm.think import parse_trace
 
 
 def _req(q: str, **kw) -> ChatRequest:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pytest
 
-from naturalthoughts.backends import make_backend
-from naturalthoughts.backends.base import BackendSpec, ChatRequest, SamplingParams
-from naturalthoughts.generation.generate import generate_traces
+from naturalthoughts.llm.backends import make_backend
+from naturalthoughts.llm.backends.base import BackendSpec, ChatRequest, SamplingParams
+from naturalthoughts.stages.generation.generate import generate_traces
 
 
 @dataclass

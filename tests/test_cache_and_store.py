@@ -1,14 +1,13 @@
-import json
 import os
 import sqlite3
 
 import pyarrow as pa
 
-from naturalthoughts.backends import BackendSpec, ChatRequest, SamplingParams, make_backend
-from naturalthoughts.generation.cache import RequestCache, request_key, usable
-from naturalthoughts.generation.runner import RunStats, run_requests
-from naturalthoughts.schema import TRACE_SCHEMA, conform, question_id
-from naturalthoughts.store import Manifest, is_complete, read_table, redact, write_stage
+from naturalthoughts.core.schema import TRACE_SCHEMA, conform, question_id
+from naturalthoughts.core.store import Manifest, is_complete, read_table, redact, write_stage
+from naturalthoughts.llm.backends import BackendSpec, ChatRequest, SamplingParams, make_backend
+from naturalthoughts.llm.cache import RequestCache, request_key, usable
+from naturalthoughts.llm.runner import RunStats, run_requests
 
 
 def _req(**kw):
@@ -31,7 +30,7 @@ def test_cache_key_changes_with_output_determining_params():
 
 
 def test_usable_rules_for_budget_changes():
-    from naturalthoughts.backends.base import Completion
+    from naturalthoughts.llm.backends.base import Completion
 
     done = Completion("x", "stop", completion_tokens=50, max_tokens=100)
     cut = Completion("x", "length", completion_tokens=100, max_tokens=100)

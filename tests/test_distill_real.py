@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 from _distill_helpers import make_tiny_student, one_torch_thread, trace_table
 
-from naturalthoughts.backends import BackendSpec, ChatRequest, SamplingParams, make_backend
-from naturalthoughts.distillation.sft_data import run_build_sft
-from naturalthoughts.distillation.student import ensure_safetensors, load_student
-from naturalthoughts.distillation.train import TrainConfig, train
-from naturalthoughts.modes import apply_mode
-from naturalthoughts.store import write_stage
-
+from naturalthoughts.core.modes import apply_mode
+from naturalthoughts.core.store import write_stage
+from naturalthoughts.llm.backends import BackendSpec, ChatRequest, SamplingParams, make_backend
+from naturalthoughts.llm.student import ensure_safetensors, load_student
+from naturalthoughts.stages.distillation.sft_data import run_build_sft
+from naturalthoughts.stages.distillation.train import TrainConfig, train
 
 _one_thread = pytest.fixture(autouse=True, scope="module")(one_torch_thread)
 

@@ -9,10 +9,10 @@ import pyarrow as pa
 import pytest
 from _distill_helpers import trace_rows, trace_table
 
-from naturalthoughts import modes
-from naturalthoughts.distillation.mixing import DifficultyMix, RandomMix, parse_mix
-from naturalthoughts.distillation.sft_data import EMPTY_THINK_BLOCK, build_sft
-from naturalthoughts.store import Manifest, read_table
+from naturalthoughts.core import modes
+from naturalthoughts.core.store import Manifest, read_table
+from naturalthoughts.stages.distillation.mixing import DifficultyMix, RandomMix, parse_mix
+from naturalthoughts.stages.distillation.sft_data import EMPTY_THINK_BLOCK, build_sft
 
 
 class CharTokenizer:
@@ -158,7 +158,7 @@ def test_mix_spec_parsing_and_mode_errors():
 
 
 def test_cli_writes_stage_with_manifest_and_rejects(tmp_path):
-    from naturalthoughts.cli import main
+    from naturalthoughts.main import main
 
     rows = trace_rows(10)
     rows[0]["response"] = ""

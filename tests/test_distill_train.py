@@ -6,13 +6,18 @@ import pyarrow as pa
 import pytest
 from _distill_helpers import make_tiny_student, one_torch_thread, trace_table
 
-from naturalthoughts.distillation.sft_data import run_build_sft
-from naturalthoughts.distillation.student import StudentNotFoundError, load_tokenizer
-from naturalthoughts.distillation.train import (
-    SFTDataError, TrainConfig, build_trainer, epochs_for_size, load_conversations, loss_mask_preview, train,
+from naturalthoughts.core.store import read_table, write_stage
+from naturalthoughts.llm.student import StudentNotFoundError, load_tokenizer
+from naturalthoughts.stages.distillation.sft_data import run_build_sft
+from naturalthoughts.stages.distillation.train import (
+    SFTDataError,
+    TrainConfig,
+    build_trainer,
+    epochs_for_size,
+    load_conversations,
+    loss_mask_preview,
+    train,
 )
-from naturalthoughts.store import read_table, write_stage
-
 
 _one_thread = pytest.fixture(autouse=True, scope="module")(one_torch_thread)
 
@@ -124,7 +129,7 @@ def test_bad_input_fails_before_training(tiny_student, sft_dir, tmp_path):
 
 
 def test_cli_reports_bad_student(sft_dir, tmp_path, capsys):
-    from naturalthoughts.cli import main
+    from naturalthoughts.main import main
 
     assert main(["train", "--data", str(sft_dir), "--out", str(tmp_path / "o"), "--student", "no-such/model"]) == 2
     assert "cannot be found offline" in capsys.readouterr().out

@@ -11,12 +11,12 @@ import json
 
 import pytest
 
-from naturalthoughts.backends.base import BackendSpec, SamplingParams
-from naturalthoughts.evaluation.api import evaluate
-from naturalthoughts.evaluation.budget import ThinkingBudget
-from naturalthoughts.evaluation.benchmarks import embedded_file
-from naturalthoughts.generation.cache import RequestCache
-from naturalthoughts.store import Manifest
+from naturalthoughts.core.store import Manifest
+from naturalthoughts.llm.backends.base import BackendSpec, SamplingParams
+from naturalthoughts.llm.budget import ThinkingBudget
+from naturalthoughts.llm.cache import RequestCache
+from naturalthoughts.stages.evaluation.api import evaluate
+from naturalthoughts.stages.evaluation.benchmarks import embedded_file
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def smollm2():
     pytest.importorskip("llama_cpp")
-    from naturalthoughts.backends import make_backend
+    from naturalthoughts.llm.backends import make_backend
 
     backend = make_backend(BackendSpec(backend="llamacpp", model="smollm2-135m", options={"n_ctx": 2048, "n_threads": 2}))
     yield backend

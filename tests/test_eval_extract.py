@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from naturalthoughts.evaluation.extract import extract_answer
+from naturalthoughts.llm.extract import extract_answer
 
 OPT4 = ("42", "17", "linear map", "undefined")
 OPT10 = tuple(f"option {i}" for i in range(10))
@@ -79,7 +79,8 @@ MCQ_CASES = [
     ("Working...\n(C)", OPT4, False, "C", "letter_line"),
     ("**D**", OPT4, False, "D", "letter_line"),
     ("A) 42", OPT4, False, "A", "letter_line"),
-    ("Comparing the two, I go with (C).", OPT4, False, "C", "final_paren"),
+    ("Comparing the two, I go with (C).", OPT4, False, "C", "answer_statement"),  # "I go with X" is stated
+    ("Comparing the two, the better fit is (C).", OPT4, False, "C", "final_paren"),
     ("17", OPT4, False, "B", "option_text"),
     ("The best description is a linear map", OPT4, False, "C", "option_text"),
     ("Z", OPT4, False, None, "letter_out_of_range"),

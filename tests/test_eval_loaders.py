@@ -12,10 +12,10 @@ from collections import Counter
 
 import pytest
 
-from naturalthoughts.evaluation.benchmarks import BENCHMARKS, load_benchmark
-from naturalthoughts.evaluation.grading import grade, math_equal
-from naturalthoughts.evaluation.items import LETTERS, BenchmarkError, Item, shuffled_order
-from naturalthoughts.evaluation.loaders import load_file
+from naturalthoughts.stages.evaluation.benchmarks import BENCHMARKS, load_benchmark
+from naturalthoughts.stages.evaluation.grading import grade, math_equal
+from naturalthoughts.stages.evaluation.items import LETTERS, BenchmarkError, Item, shuffled_order
+from naturalthoughts.stages.evaluation.loaders import load_file
 
 GPQA_HEADER = ["Pre-Revision Question", "Question", "Correct Answer", "Incorrect Answer 1", "Incorrect Answer 2",
                "Incorrect Answer 3", "Explanation", "Subdomain", "High-level domain", "Record ID"]

@@ -14,16 +14,16 @@ from typing import Sequence
 import pyarrow.parquet as pq
 import pytest
 
-from naturalthoughts.backends.base import BackendSpec, ChatRequest, Completion, SamplingParams
-from naturalthoughts.cli import main as cli_main
-from naturalthoughts.evaluation.api import evaluate, grade_responses, sweep
-from naturalthoughts.evaluation.benchmarks import load_benchmark
-from naturalthoughts.evaluation.budget import ThinkingBudget, generate
-from naturalthoughts.evaluation.extract import extract_answer
-from naturalthoughts.evaluation.items import BenchmarkError, Item
-from naturalthoughts.evaluation.prompts import MCQ_FORMAT, build_prompt, question_text
-from naturalthoughts.generation.cache import RequestCache
-from naturalthoughts.store import Manifest
+from naturalthoughts.core.store import Manifest
+from naturalthoughts.llm.backends.base import BackendSpec, ChatRequest, Completion, SamplingParams
+from naturalthoughts.llm.budget import ThinkingBudget, generate
+from naturalthoughts.llm.cache import RequestCache
+from naturalthoughts.llm.extract import extract_answer
+from naturalthoughts.main import main as cli_main
+from naturalthoughts.stages.evaluation.api import evaluate, grade_responses, sweep
+from naturalthoughts.stages.evaluation.benchmarks import load_benchmark
+from naturalthoughts.stages.evaluation.items import BenchmarkError, Item
+from naturalthoughts.stages.evaluation.prompts import MCQ_FORMAT, build_prompt, question_text
 
 
 class ScriptedBackend:
@@ -243,7 +243,7 @@ def test_grade_responses(tmp_path):
 def test_cli_evaluate_and_errors(tmp_path, capsys):
     out = tmp_path / "cli"
     rc = cli_main(["evaluate", "--model", "fake:fake", "--benchmark", "nt-mcq", "--mode", "no-think,adaptive",
-                   "--budget", "16,none", "--limit", "4", "--seeds", "2", "--out", str(out)])
+                   "--think-budget", "16,none", "--limit", "4", "--num-seeds", "2", "--out", str(out)])
     assert rc == 0
     printed = capsys.readouterr().out
     assert "| adaptive@B=16 |" in printed and "| no-think |" in printed

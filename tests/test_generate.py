@@ -11,15 +11,17 @@ import json
 import pyarrow as pa
 import pytest
 
-from naturalthoughts.backends.base import BackendSpec, Completion, SamplingParams
-from naturalthoughts.backends.fake import FakeBackend
-from naturalthoughts.cli import main as cli_main
-from naturalthoughts.generation.cache import RequestCache
-from naturalthoughts.generation.generate import generate_traces, load_questions, run_generate
-from naturalthoughts.generation.prompts import available_templates, load_template
-from naturalthoughts.io import BadRowError
-from naturalthoughts.schema import TRACE_SCHEMA
-from naturalthoughts.store import Manifest, read_table
+from naturalthoughts.core.io import BadRowError
+from naturalthoughts.core.schema import TRACE_SCHEMA
+from naturalthoughts.core.store import Manifest, read_table
+from naturalthoughts.llm.backends.base import BackendSpec, Completion, SamplingParams
+from naturalthoughts.llm.backends.fake import FakeBackend
+from naturalthoughts.llm.cache import RequestCache
+from naturalthoughts.main import main as cli_main
+from naturalthoughts.stages.generation.generate import generate_traces
+from naturalthoughts.stages.generation.prompts import available_templates, load_template
+from naturalthoughts.stages.generation.questions import load_questions
+from naturalthoughts.stages.generation.run import run_generate
 
 FAKE = BackendSpec(backend="fake", model="fake")
 

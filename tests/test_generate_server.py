@@ -15,14 +15,15 @@ import time
 from pathlib import Path
 
 import pytest
-
-from naturalthoughts.backends.base import BackendSpec, SamplingParams
-from naturalthoughts.generation.cache import request_key
-from naturalthoughts.generation.generate import build_requests, load_questions, run_generate
-from naturalthoughts.generation.prompts import load_template
-from naturalthoughts.store import is_complete, read_table
-
 from fault_proxy import FaultProxy
+
+from naturalthoughts.core.store import is_complete, read_table
+from naturalthoughts.llm.backends.base import BackendSpec, SamplingParams
+from naturalthoughts.llm.cache import request_key
+from naturalthoughts.stages.generation.generate import build_requests
+from naturalthoughts.stages.generation.prompts import load_template
+from naturalthoughts.stages.generation.questions import load_questions
+from naturalthoughts.stages.generation.run import run_generate
 
 pytestmark = pytest.mark.slow
 SRC = str(Path(__file__).resolve().parents[1] / "src")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from naturalthoughts.cli import main
-from naturalthoughts.store import read_table
+from naturalthoughts.core.store import read_table
+from naturalthoughts.main import main
 
 
 def test_think_budget_closes_every_trace_and_resumes_from_cache(tmp_path, capsys):

@@ -9,11 +9,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from naturalthoughts.ingest import ingest_questions
-from naturalthoughts.ingest.dedup import exact_duplicates, jaccard, near_duplicates, normalise_text, shingles
-from naturalthoughts.io import BadRowError
-from naturalthoughts.schema import QUESTION_SCHEMA, question_id
-from naturalthoughts.store import Manifest, is_complete, read_table
+from naturalthoughts.core.io import BadRowError
+from naturalthoughts.core.schema import QUESTION_SCHEMA, question_id
+from naturalthoughts.core.store import Manifest, is_complete, read_table
+from naturalthoughts.stages.ingest import ingest_questions
+from naturalthoughts.stages.ingest.dedup import (
+    exact_duplicates,
+    jaccard,
+    near_duplicates,
+    normalise_text,
+    shingles,
+)
 
 
 def write_jsonl(path, rows):
@@ -330,7 +336,7 @@ def test_limit_keeps_the_first_clean_questions_and_counts_the_rest(tmp_path):
 
 # ------------------------------------------------------------------------------------------------------ CLI
 def test_cli_ingest_summary_and_help(tmp_path, capsys):
-    from naturalthoughts.cli import main
+    from naturalthoughts.main import main
 
     src = write_jsonl(tmp_path / "pool.jsonl", [*POOL, {"id": "x"}])
     code = main(["ingest", "--in", str(src), "--out", str(tmp_path / "out"), "--on-bad-row", "skip",

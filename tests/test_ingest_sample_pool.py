@@ -6,8 +6,8 @@ import json
 from collections import Counter
 from importlib import resources
 
-from naturalthoughts.ingest import ingest_questions
-from naturalthoughts.store import read_table
+from naturalthoughts.core.store import read_table
+from naturalthoughts.stages.ingest import ingest_questions
 
 # The paper's 13 domains (SuperGPQA disciplines).
 DOMAINS = {"Engineering", "Philosophy", "Medicine", "Economics", "Science", "Law", "History", "Education",

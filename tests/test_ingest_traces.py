@@ -8,10 +8,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from naturalthoughts.ingest import ingest_traces
-from naturalthoughts.io import BadRowError
-from naturalthoughts.schema import TRACE_SCHEMA, question_id
-from naturalthoughts.store import read_table
+from naturalthoughts.core.io import BadRowError
+from naturalthoughts.core.schema import TRACE_SCHEMA, question_id
+from naturalthoughts.core.store import read_table
+from naturalthoughts.stages.ingest import ingest_traces
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -138,7 +138,7 @@ def test_trace_bad_rows(tmp_path):
 
 
 def test_cli_traces_with_explicit_columns(tmp_path, capsys):
-    from naturalthoughts.cli import main
+    from naturalthoughts.main import main
 
     src = write_jsonl(tmp_path / "t.jsonl", [
         {"prompt_text": "Why is copper used in wiring?", "thoughts": "High conductivity, ductile, cheap enough.",

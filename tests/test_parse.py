@@ -1,6 +1,6 @@
 import pytest
 
-from naturalthoughts.generation.parse import format_trace, has_repetition_loop, parse_trace
+from naturalthoughts.llm.think import format_trace, has_repetition_loop, parse_trace
 
 
 def test_inline_think():

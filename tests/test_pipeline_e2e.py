@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from naturalthoughts.pipeline.decide import run_status
+from naturalthoughts.pipeline.plan import plan_recipe
 from naturalthoughts.pipeline.recipe import load_recipe
-from naturalthoughts.pipeline.runner import RunError, plan_recipe, run_recipe, run_status
+from naturalthoughts.pipeline.runner import RunError, run_recipe
 
 PROJECT = Path(__file__).resolve().parents[1]
 POOL = PROJECT / "src" / "naturalthoughts" / "data" / "questions" / "sample_pool.jsonl"

@@ -1,14 +1,13 @@
 """Recipe validation, skip/re-run decisions and resume, on toy stages (fast, no models).
 
 The toy stages stand in for the real ones through the same CLI contract (HELP, add_arguments, main) and write
-real stage folders with :func:`naturalthoughts.store.write_stage`; tests/test_pipeline_e2e.py runs the real
+real stage folders with :func:`naturalthoughts.core.store.write_stage`; tests/test_pipeline_e2e.py runs the real
 stages with the fake backend.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import textwrap
 import types
@@ -18,10 +17,12 @@ import pyarrow as pa
 import pytest
 
 from naturalthoughts import cli
-from naturalthoughts.pipeline import runner
+from naturalthoughts.core.store import read_table, write_stage
+from naturalthoughts.pipeline import argv as stage_argv
+from naturalthoughts.pipeline.decide import run_status
+from naturalthoughts.pipeline.plan import plan_recipe
 from naturalthoughts.pipeline.recipe import RecipeError, load_recipe
-from naturalthoughts.pipeline.runner import RunError, plan_recipe, run_recipe, run_status
-from naturalthoughts.store import read_table, write_stage
+from naturalthoughts.pipeline.runner import RunError, run_recipe
 
 CALLS: list[str] = []
 
@@ -125,7 +126,7 @@ def _eval_main(args):
 
 @pytest.fixture
 def toy_stages(monkeypatch):
-    monkeypatch.setattr(runner, "_PARSERS", {})
+    monkeypatch.setattr(stage_argv, "_PARSERS", {})
     toys = {
         "ingest": _toy_module("ingest", _ingest_args, _ingest_main),
         "generate": _toy_module("generate", _generate_args, _generate_main),
@@ -134,7 +135,7 @@ def toy_stages(monkeypatch):
         "evaluate": _toy_module("evaluate", _eval_args, _eval_main),
     }
     for stage, module in toys.items():
-        monkeypatch.setitem(cli.COMMANDS, stage, module)
+        monkeypatch.setitem(cli.STAGE_COMMANDS, stage, module)
     CALLS.clear()
     return CALLS
 
@@ -346,7 +347,7 @@ def test_deleted_input_is_a_clear_error(tmp_path, toy_stages, pool):
 
 
 def test_cli_check_and_status(tmp_path, toy_stages, pool):
-    from naturalthoughts.cli import main
+    from naturalthoughts.main import main
 
     path = _write(tmp_path, RECIPE.format(pool=pool))
     run = tmp_path / "run"

@@ -5,11 +5,17 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from naturalthoughts.backends.base import BackendSpec, SamplingParams
-from naturalthoughts.cli import main as cli_main
-from naturalthoughts.executors.plan import PlanInputs, build_inputs, figures_from_run, make_plan, render_markdown
-from naturalthoughts.generation.generate import run_generate
-from naturalthoughts.store import read_table, write_parquet
+from naturalthoughts.core.store import read_table, write_parquet
+from naturalthoughts.llm.backends.base import BackendSpec, SamplingParams
+from naturalthoughts.main import main as cli_main
+from naturalthoughts.stages.generation.run import run_generate
+from naturalthoughts.stages.reporting.plan import (
+    PlanInputs,
+    build_inputs,
+    figures_from_run,
+    make_plan,
+    render_markdown,
+)
 
 
 def test_plan_arithmetic_by_hand():

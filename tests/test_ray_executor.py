@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-
-from naturalthoughts.backends.base import BackendSpec, SamplingParams
-from naturalthoughts.cli import main as cli_main
-from naturalthoughts.executors.options import ExecutorOptions
-from naturalthoughts.executors.sharding import Shard, select_shard
-from naturalthoughts.generation.generate import bundled_sample_pool, load_questions, run_generate
-from naturalthoughts.store import Manifest, read_table, write_parquet
-
 from fault_proxy import FaultProxy
+
+from naturalthoughts.core.sharding import Shard, select_shard
+from naturalthoughts.core.store import Manifest, read_table, write_parquet
+from naturalthoughts.executors.options import ExecutorOptions
+from naturalthoughts.llm.backends.base import BackendSpec, SamplingParams
+from naturalthoughts.main import main as cli_main
+from naturalthoughts.stages.generation.questions import bundled_sample_pool, load_questions
+from naturalthoughts.stages.generation.run import run_generate
 
 pytestmark = pytest.mark.slow
 # 200 questions as the issue asks (~25 s per pass on 2 idle cores at 8 tokens); smaller only to debug on a loaded box.
@@ -135,7 +135,7 @@ def test_generate_cli_executor_flags(ray_local, tmp_path, capsys):
 def test_annotate_and_embedding_on_ray_match_local(ray_local, tmp_path):
     import numpy as np
 
-    from naturalthoughts.annotation.api import run_annotate
+    from naturalthoughts.stages.annotation.run import run_annotate
 
     rows = [{"id": f"q{i:02d}", "question": f"Why would a {w} bridge need expansion joints in climate {i}?"}
             for i, w in enumerate(["steel", "concrete", "timber", "stone"] * 6)]

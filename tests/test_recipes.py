@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from naturalthoughts.pipeline.plan import plan_recipe
 from naturalthoughts.pipeline.recipe import load_recipe
-from naturalthoughts.pipeline.runner import plan_recipe
 
 RECIPES = Path(__file__).resolve().parents[1] / "recipes"
 

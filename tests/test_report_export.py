@@ -12,8 +12,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from naturalthoughts.reporting.report import build_report
-from naturalthoughts.store import write_stage
+from naturalthoughts.core.store import write_stage
+from naturalthoughts.stages.reporting.report import build_report
 
 DOMAINS = ["Science", "Engineering", "Medicine", "History", "Law"]
 STRATEGIES = ["self-verification", "backtracking", "subgoal-setting", "exploring-alternatives", "case-analysis"]
@@ -136,7 +136,7 @@ def test_report_opens_in_headless_chromium_with_all_images(small_run, tmp_path):
 
 
 def test_report_cli_writes_stage_folder(small_run):
-    from naturalthoughts.cli import main
+    from naturalthoughts.main import main
 
     assert main(["report", str(small_run)]) == 0
     assert (small_run / "08-report" / "_SUCCESS").exists() and (small_run / "08-report" / "cards" / "random.md").exists()
@@ -145,8 +145,8 @@ def test_report_cli_writes_stage_folder(small_run):
 def test_export_round_trip_hf_and_jsonl(small_run, tmp_path):
     import datasets
 
-    from naturalthoughts.cli import main
-    from naturalthoughts.store import read_table
+    from naturalthoughts.core.store import read_table
+    from naturalthoughts.main import main
 
     sel = small_run / "04-select" / "disagree"
     original = read_table(sel)
@@ -164,7 +164,7 @@ def test_export_round_trip_hf_and_jsonl(small_run, tmp_path):
 
 
 def test_export_bad_input(small_run, tmp_path, capsys):
-    from naturalthoughts.cli import main
+    from naturalthoughts.main import main
 
     assert main(["export", "--in", str(tmp_path / "nope"), "--out", str(tmp_path / "x"), "--format", "hf"]) == 2
     assert "no such file or folder" in capsys.readouterr().err

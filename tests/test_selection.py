@@ -9,10 +9,10 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from naturalthoughts.selection import select
-from naturalthoughts.selection.base import acceptance_passes, balanced_quotas, round_robin
-from naturalthoughts.selection.long import long_probability
-from naturalthoughts.selection.strategies import strategy_probability
+from naturalthoughts.stages.selection import select
+from naturalthoughts.stages.selection.base import acceptance_passes, balanced_quotas, round_robin
+from naturalthoughts.stages.selection.long import long_probability
+from naturalthoughts.stages.selection.strategies import strategy_probability
 
 
 def make_pool(rows: int, **columns) -> pa.Table:
@@ -260,8 +260,8 @@ def test_seeded_dedups_and_keeps_one_trace_per_question():
 def test_seeded_search_is_exact_across_blocks_and_storage_order():
     """The blockwise threshold search returns brute force's top-k, ties on the lower candidate index, whatever
     order the rows are stored in (several blocks: 10k candidates, blocks of 2048, 4096, 8192 rows)."""
-    from naturalthoughts.selection.base import Pool
-    from naturalthoughts.selection.seeded import nearest
+    from naturalthoughts.stages.selection.base import Pool
+    from naturalthoughts.stages.selection.seeded import nearest
 
     rng = np.random.default_rng(3)
     emb = rng.standard_normal((10_000, 12)).astype(np.float32)

@@ -12,9 +12,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from naturalthoughts.selection import SelectionError, run_select, select
-from naturalthoughts.selection.synthetic import synthetic_pool
-from naturalthoughts.store import Manifest, hash_file
+from naturalthoughts.core.store import Manifest, hash_file
+from naturalthoughts.stages.selection import SelectionError, run_select, select
+from naturalthoughts.stages.selection.synthetic import synthetic_pool
 
 CASES = [
     ("random", {}),
@@ -159,7 +159,7 @@ def test_run_select_writes_reproducible_stage(pool, tmp_path):
 
 
 def test_cli(pool, tmp_path, capsys):
-    from naturalthoughts.cli import main
+    from naturalthoughts.main import main
 
     src = tmp_path / "in.parquet"
     pq.write_table(pool, src)
@@ -176,7 +176,7 @@ def test_cli(pool, tmp_path, capsys):
 # ---------------------------------------------------------------------------------- real embeddings (slow)
 @pytest.mark.slow
 def test_seeded_with_minilm_embeddings(tmp_path):
-    from naturalthoughts.selection.seeded import embed_seed_questions
+    from naturalthoughts.stages.selection.seeded import embed_seed_questions
 
     questions = [
         "What is the derivative of x squared times sine of x?",
@@ -198,8 +198,8 @@ def test_seeded_with_minilm_embeddings(tmp_path):
 
 def test_seeded_embeds_seeds_with_the_pool_embedder_from_the_manifest(tmp_path, monkeypatch):
     """select reads the annotate manifest's embedding model, so seeds and pool share one embedding space."""
-    from naturalthoughts.selection import seeded
-    from naturalthoughts.selection.compose import pool_embedder
+    from naturalthoughts.stages.selection import seeded
+    from naturalthoughts.stages.selection.compose import pool_embedder
 
     table = synthetic_pool(200, dim=16, seed=3, centers=4)
     stage = tmp_path / "03-annotate"

@@ -8,15 +8,17 @@ import shutil
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
-from naturalthoughts.backends.base import BackendSpec, SamplingParams
-from naturalthoughts.cli import main as cli_main
+from naturalthoughts.core.sharding import Shard, select_shard, shard_of
+from naturalthoughts.core.datafiles import ShardError, sha256_file, shard_name
+from naturalthoughts.core.store import MANIFEST_FILE, SUCCESS_FILE, Manifest, read_table, write_parquet
 from naturalthoughts.executors.merge import MergeError, merge_shards
 from naturalthoughts.executors.options import ExecutorOptions
-from naturalthoughts.executors.sharding import Shard, select_shard, shard_of
-from naturalthoughts.generation.generate import run_generate
-from naturalthoughts.store import MANIFEST_FILE, SUCCESS_FILE, Manifest, read_table, write_parquet
+from naturalthoughts.llm.backends.base import BackendSpec, SamplingParams
+from naturalthoughts.main import main as cli_main
+from naturalthoughts.stages.generation.run import run_generate
 
 FAKE = BackendSpec(backend="fake", model="fake")
 PARAMS = SamplingParams(max_tokens=64, temperature=0.0)
@@ -118,6 +120,16 @@ def test_lineage_mismatch_config_input_and_stage(three_shards):
         merge_shards([d / "s0", d / "s1", d / "s2-stage"], d / "out")
 
 
+def _record_rewrite(folder, shard) -> None:
+    """A hand edit that also updates the manifest (so only merge's own row checks can catch it)."""
+    manifest = json.loads((folder / MANIFEST_FILE).read_text())
+    for o in manifest["outputs"]:
+        if o["path"] == shard_name(0):
+            o["rows"] = pq.ParquetFile(shard).metadata.num_rows
+            o["sha256"] = sha256_file(shard)
+    (folder / MANIFEST_FILE).write_text(json.dumps(manifest))
+
+
 def test_unsharded_incomplete_and_tampered_folders(three_shards):
     d, qfile = three_shards
     _gen(qfile, d / "plain", None, d / "c.sqlite")
@@ -132,13 +144,18 @@ def test_unsharded_incomplete_and_tampered_folders(three_shards):
     # a row appearing twice inside a shard
     shutil.copytree(d / "s0", d / "s0-dup")
     t = read_table(d / "s0-dup")
-    write_parquet(pa.concat_tables([t, t.slice(0, 1)]), d / "s0-dup" / "data.parquet")
+    shard = d / "s0-dup" / shard_name(0)
+    write_parquet(pa.concat_tables([t, t.slice(0, 1)]), shard)
+    with pytest.raises(ShardError, match=r"part-00000.parquet: holds \d+ rows but the manifest records"):
+        merge_shards([d / "s0-dup", d / "s1", d / "s2"], d / "out")  # edited behind the manifest's back
+    _record_rewrite(d / "s0-dup", shard)
     with pytest.raises(MergeError, match=r"trace_id '.*#0' appears 2 times"):
         merge_shards([d / "s0-dup", d / "s1", d / "s2"], d / "out")
 
     # rows of another shard inside a shard folder (a mislabelled or hand-edited output)
     shutil.copytree(d / "s0", d / "s0-foreign")
-    write_parquet(pa.concat_tables([read_table(d / "s0"), read_table(d / "s1")]), d / "s0-foreign" / "data.parquet")
+    write_parquet(pa.concat_tables([read_table(d / "s0"), read_table(d / "s1")]), d / "s0-foreign" / shard_name(0))
+    _record_rewrite(d / "s0-foreign", d / "s0-foreign" / shard_name(0))
     with pytest.raises(MergeError, match="does not belong to shard 0/3"):
         merge_shards([d / "s0-foreign", d / "s1", d / "s2"], d / "out")
 
@@ -154,7 +171,7 @@ def test_generate_cli_shard_flag(tmp_path):
 
 
 def test_annotate_shards_merge_to_the_unsharded_annotation(tmp_path):
-    from naturalthoughts.annotation.api import run_annotate
+    from naturalthoughts.stages.annotation.run import run_annotate
 
     qfile = _questions(tmp_path / "q.parquet", 40)
     _gen(qfile, tmp_path / "traces", None, tmp_path / "c.sqlite")

@@ -1,8 +1,8 @@
-"""naturalthoughts.threads: compute threads from the cores idle right now."""
+"""naturalthoughts.core.threads: compute threads from the cores idle right now."""
 
 from __future__ import annotations
 
-from naturalthoughts import threads
+from naturalthoughts.core import threads
 
 
 def test_idle_cores_is_within_the_available_cores():

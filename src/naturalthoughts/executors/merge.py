@@ -16,13 +16,14 @@ from __future__ import annotations
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 import pyarrow as pa
 
-from naturalthoughts.executors.sharding import SHARD_COLUMN, Shard, shard_indices, without_shard
-from naturalthoughts.store import (
+from naturalthoughts.core.sharding import SHARD_COLUMN, Shard, shard_indices, without_shard
+from naturalthoughts.core.datafiles import DATA_DIR
+from naturalthoughts.core.store import (
     DATA_FILE,
     MANIFEST_FILE,
     REJECTS_FILE,
@@ -31,6 +32,7 @@ from naturalthoughts.store import (
     hash_config,
     is_complete,
     read_table,
+    sum_counts,
     write_stage,
 )
 
@@ -42,25 +44,6 @@ class MergeError(ValueError):
 def row_key_column(table: pa.Table) -> str:
     """The column that identifies a row: ``trace_id`` for traces, ``id`` for questions."""
     return "trace_id" if "trace_id" in table.column_names else SHARD_COLUMN
-
-
-def sum_counts(items: Sequence[Any]) -> Any:
-    """Add up manifest counters: numbers add, dicts merge key-wise; anything else is kept when all agree."""
-    present = [x for x in items if x is not None]
-    if not present:
-        return None
-    if all(isinstance(x, bool) for x in present):
-        return present[0] if len(set(present)) == 1 else present
-    if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in present):
-        total = sum(present)
-        return round(total, 4) if isinstance(total, float) else total
-    if all(isinstance(x, Mapping) for x in present):
-        keys: list[str] = []
-        for x in present:
-            keys.extend(k for k in x if k not in keys)
-        return {k: sum_counts([x.get(k) for x in present]) for k in keys}
-    first = present[0]
-    return first if all(x == first for x in present) else present
 
 
 def order_like(table: pa.Table, ids_in_order: Sequence[str], column: str = SHARD_COLUMN) -> pa.Table:
@@ -153,7 +136,7 @@ def _check_rows(dirs: Sequence[Path], shards: Sequence[Shard], tables: Sequence[
 
 def _input_ids(manifest: Manifest) -> list[str] | None:
     """Ids of the shards' common input in its order, when that input is still readable and unchanged."""
-    from naturalthoughts.store import hash_input
+    from naturalthoughts.core.store import hash_input
 
     if len(manifest.inputs) != 1:
         return None
@@ -168,7 +151,8 @@ def _input_ids(manifest: Manifest) -> list[str] | None:
 
 def _merge_side_files(dirs: Sequence[Path], manifests: Sequence[Manifest], out: Path) -> list[str]:
     """Side files: row-aligned ``.npy`` arrays are concatenated in shard order; other files must be identical."""
-    names = [sorted(o["path"] for o in m.outputs if o["path"] not in (DATA_FILE, REJECTS_FILE)) for m in manifests]
+    names = [sorted(o["path"] for o in m.outputs if o["path"] not in (DATA_FILE, REJECTS_FILE)
+                    and not o["path"].startswith(f"{DATA_DIR}/")) for m in manifests]
     if any(n != names[0] for n in names):
         raise MergeError(f"shards have different side files: {dict(zip(map(str, dirs), names))}")
     written = []

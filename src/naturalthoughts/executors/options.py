@@ -7,10 +7,17 @@ Ray actors; ``--shard I/N`` runs one deterministic slice of the input with eithe
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Mapping
 
-from naturalthoughts.executors.sharding import Shard
+from naturalthoughts.core.sharding import Shard
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from naturalthoughts.llm.backends.base import BackendSpec
+    from naturalthoughts.llm.context import BatchFn, MapResult
 
 EXECUTORS = ("local", "ray")
 
@@ -35,6 +42,23 @@ class ExecutorOptions:
             raise ValueError(f"--ray-workers must be at least 1, got {self.workers}")
         if self.batch_size < 1:
             raise ValueError(f"--ray-batch-size must be at least 1, got {self.batch_size}")
+
+    # The RowMapper protocol (naturalthoughts.llm.context): what a stage calls, so it never imports an executor.
+    @property
+    def spreads(self) -> bool:
+        return self.executor != "local" or self.shard is not None
+
+    def select(self, table: "pa.Table") -> "pa.Table":
+        from naturalthoughts.core.sharding import select_shard
+
+        return select_shard(table, self.shard)
+
+    def map(self, table: "pa.Table", batch_fn: "BatchFn", *, specs: "Mapping[str, BackendSpec]",
+            cache_path: str | os.PathLike | None, use_cache: bool, progress: bool | str) -> "MapResult":
+        from naturalthoughts.executors.stage import run_map_stage
+
+        return run_map_stage(table, batch_fn, specs=specs, cache_path=cache_path, options=self, progress=progress,
+                             use_cache=use_cache)
 
     def manifest_extra(self) -> dict[str, Any]:
         """What a stage records under ``extra.executor`` (kept out of the config: it does not change the rows)."""
@@ -79,8 +103,3 @@ def executor_options_from_args(args: argparse.Namespace) -> ExecutorOptions:
         raise SystemExit(str(exc)) from None
 
 
-def split_endpoints(base_url: str | None) -> list[str]:
-    """``"http://a/v1,http://b/v1"`` -> both URLs; one URL or None stays a list of one (or empty)."""
-    if not base_url:
-        return []
-    return [u.strip() for u in base_url.split(",") if u.strip()]

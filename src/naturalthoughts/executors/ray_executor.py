@@ -26,17 +26,19 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from naturalthoughts.backends.base import BackendSpec
-from naturalthoughts.executors.context import BatchFn, WorkerContext, fault_from_env
+from naturalthoughts.core.sharding import SHARD_COLUMN
 from naturalthoughts.executors.merge import order_like, row_key_column
-from naturalthoughts.executors.options import ExecutorOptions
-from naturalthoughts.executors.sharding import SHARD_COLUMN
-from naturalthoughts.generation.runner import RunStats
+from naturalthoughts.llm.backends.base import BackendSpec
+from naturalthoughts.llm.context import BatchFn, WorkerContext, fault_from_env
+from naturalthoughts.llm.runner import RunStats
+
+if TYPE_CHECKING:
+    from naturalthoughts.executors.options import ExecutorOptions
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +113,7 @@ def _write_input_shards(table: pa.Table, in_dir: Path, rows_per_file: int) -> in
     return n + 1
 
 
-def _ensure_ray(options: ExecutorOptions) -> bool:
+def _ensure_ray(options: "ExecutorOptions") -> bool:
     """Connect to or start Ray; True when this call started it (and so must shut it down)."""
     import ray
 
@@ -140,7 +142,7 @@ def run_on_ray(
     *,
     specs: Mapping[str, BackendSpec],
     cache_path: str | os.PathLike | None,
-    options: ExecutorOptions,
+    options: "ExecutorOptions",
     work_dir: Path,
     use_cache: bool = True,
 ) -> tuple[pa.Table, dict[str, RunStats], list[dict[str, Any]]]:

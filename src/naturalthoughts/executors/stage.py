@@ -1,7 +1,8 @@
 """Run a stage's batch function over its input with the chosen executor and shard.
 
-This is the one integration point for stages: ``generate`` and ``annotate`` express their per-row work as a
-batch function (see :mod:`naturalthoughts.executors.context`) and call :func:`run_map_stage`; sharding, the local
+Stages never call this directly: they express their per-row work as a batch function (see
+:mod:`naturalthoughts.llm.context`) and hand it to the :class:`~naturalthoughts.llm.context.RowMapper` they were
+given (:class:`~naturalthoughts.executors.options.ExecutorOptions`, whose ``map`` comes here); sharding, the local
 and Ray executors, endpoint spreading and statistics come from here.
 """
 
@@ -9,29 +10,18 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import pyarrow as pa
 
-from naturalthoughts.backends.base import BackendSpec
-from naturalthoughts.executors.context import BatchFn, WorkerContext
-from naturalthoughts.executors.options import ExecutorOptions, split_endpoints
-from naturalthoughts.executors.sharding import select_shard
-from naturalthoughts.generation.cache import default_cache_path
-from naturalthoughts.generation.runner import RunStats
+from naturalthoughts.core.sharding import select_shard
+from naturalthoughts.llm.backends.base import BackendSpec
+from naturalthoughts.llm.cache import default_cache_path
+from naturalthoughts.llm.context import BatchFn, MapResult, WorkerContext, split_endpoints
 
-
-@dataclass
-class MapResult:
-    """The stage's output rows (in input order), statistics per backend role, and what to record in the manifest."""
-
-    table: pa.Table
-    stats: dict[str, RunStats] = field(default_factory=dict)
-    rows_in: int = 0  # rows of the input after sharding
-    executor: dict[str, Any] = field(default_factory=dict)
-    reports: list[dict[str, Any]] = field(default_factory=list)  # what the batch function passed to add_report
+if TYPE_CHECKING:
+    from naturalthoughts.executors.options import ExecutorOptions
 
 
 def run_map_stage(
@@ -40,7 +30,7 @@ def run_map_stage(
     *,
     specs: Mapping[str, BackendSpec],
     cache_path: str | os.PathLike | None = None,
-    options: ExecutorOptions = ExecutorOptions(),
+    options: "ExecutorOptions",
     progress: bool | str = False,
     use_cache: bool = True,
     work_dir: str | os.PathLike | None = None,
@@ -77,15 +67,3 @@ def run_map_stage(
         out, stats, reports = run_on_ray(table, batch_fn, specs=specs, cache_path=cache_path, options=options,
                                          work_dir=Path(work_dir), use_cache=use_cache)
     return MapResult(out, stats, table.num_rows, options.manifest_extra(), reports)
-
-
-def cache_setting(cache: Any) -> tuple[Path | None, bool]:
-    """``(cache_path, use_cache)`` for a stage's ``cache`` argument: None (default file), False, a path or a cache."""
-    from naturalthoughts.generation.cache import RequestCache
-
-    if cache is False:
-        return None, False
-    if isinstance(cache, RequestCache):
-        return cache.path, True
-    return (Path(cache) if cache else default_cache_path()), True
-

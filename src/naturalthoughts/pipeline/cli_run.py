@@ -33,8 +33,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from naturalthoughts.pipeline.plan import plan_recipe
     from naturalthoughts.pipeline.recipe import RecipeError, load_recipe
-    from naturalthoughts.pipeline.runner import RunError, plan_recipe, run_recipe
+    from naturalthoughts.pipeline.runner import RunError, run_recipe
 
     try:
         recipe = load_recipe(args.recipe, run_dir=args.run_dir)

@@ -27,8 +27,9 @@ def main(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
+    from naturalthoughts.pipeline.decide import run_status
+    from naturalthoughts.pipeline.plan import RESOLVED_FILE, plan_recipe
     from naturalthoughts.pipeline.recipe import RecipeError, load_recipe
-    from naturalthoughts.pipeline.runner import RESOLVED_FILE, plan_recipe, run_status
 
     run_dir = Path(args.run)
     recipe_path = Path(args.recipe) if args.recipe else run_dir / RESOLVED_FILE

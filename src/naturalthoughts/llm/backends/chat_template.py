@@ -1,0 +1,88 @@
+"""Render a chat template to prompt text on the client side.
+
+Needed where a server cannot continue a partial assistant turn (llama-cpp-python's server ignores
+``continue_final_message``): the :class:`~naturalthoughts.llm.backends.openai_compat.OpenAIBackend` then renders the
+prompt itself, appends the ``assistant_prefix`` and calls ``/v1/completions``.
+
+A template reference is one of:
+
+* a model alias or ``.gguf`` path: the template in the GGUF metadata (``tokenizer.chat_template``), with its
+  BOS/EOS token texts (read with llama.cpp in ``vocab_only`` mode: no weights are loaded);
+* a ``.jinja``/``.j2``/``.txt`` file holding a Hugging Face style Jinja chat template;
+* a Hugging Face tokenizer (local folder or hub id): ``tokenizer.apply_chat_template``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Sequence
+
+
+@dataclass(frozen=True)
+class ChatTemplate:
+    """A callable ``render(messages, add_generation_prompt=True) -> str`` with where it came from."""
+
+    source: str
+    render_fn: Callable[[Sequence[dict[str, str]], bool], str]
+
+    def render(self, messages: Sequence[dict[str, str]], add_generation_prompt: bool = True) -> str:
+        return self.render_fn(messages, add_generation_prompt)
+
+
+def _jinja_renderer(template: str, bos: str, eos: str) -> Callable[[Sequence[dict[str, str]], bool], str]:
+    # Same environment as Hugging Face transformers and llama.cpp: sandboxed, trim_blocks/lstrip_blocks.
+    import jinja2
+    import jinja2.ext
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    def raise_exception(message: str) -> None:
+        raise ValueError(f"chat template: {message}")
+
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols])
+    compiled = env.from_string(template)
+
+    def render(messages: Sequence[dict[str, str]], add_generation_prompt: bool) -> str:
+        return compiled.render(messages=list(messages), bos_token=bos, eos_token=eos,
+                               add_generation_prompt=add_generation_prompt, raise_exception=raise_exception)
+
+    return render
+
+
+def _gguf_template(path: str) -> tuple[str, str, str]:
+    from llama_cpp import Llama
+
+    llm = Llama(model_path=path, vocab_only=True, verbose=False)
+    try:
+        template = llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise ValueError(f"{path}: GGUF has no tokenizer.chat_template")
+        eos_id, bos_id = llm.token_eos(), llm.token_bos()
+        eos = llm._model.token_get_text(eos_id) if eos_id != -1 else ""
+        bos = llm._model.token_get_text(bos_id) if bos_id != -1 else ""
+        return template, bos, eos
+    finally:
+        llm.close()
+
+
+@lru_cache(maxsize=16)
+def load_chat_template(ref: str, bos_token: str = "", eos_token: str = "") -> ChatTemplate:
+    """Load the chat template named by ``ref`` (see the module docstring)."""
+    from naturalthoughts.core.models import resolve
+
+    path = resolve(ref)
+    if path.endswith(".gguf") and os.path.exists(path):
+        template, bos, eos = _gguf_template(path)
+        return ChatTemplate(path, _jinja_renderer(template, bos_token or bos, eos_token or eos))
+    if path.endswith((".jinja", ".j2", ".txt")) and os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            return ChatTemplate(path, _jinja_renderer(f.read(), bos_token, eos_token))
+    from transformers import AutoTokenizer  # a tokenizer folder or hub id
+
+    tok: Any = AutoTokenizer.from_pretrained(path)
+
+    def render(messages: Sequence[dict[str, str]], add_generation_prompt: bool) -> str:
+        return tok.apply_chat_template(list(messages), tokenize=False, add_generation_prompt=add_generation_prompt)
+
+    return ChatTemplate(path, render)

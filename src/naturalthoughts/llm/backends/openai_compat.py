@@ -1,0 +1,322 @@
+"""Any OpenAI-compatible endpoint: vLLM/SGLang serve, llama.cpp's server, DeepSeek and other hosted APIs.
+
+Written on ``httpx`` directly (not the ``openai`` client) because generation needs control the client hides:
+our own retry policy (the client's retries would be invisible to our attempt counts and would not retry an
+empty or malformed 200 body), and access to non-standard fields such as ``reasoning_content``.
+
+* **Concurrency**: ``spec.concurrency`` worker coroutines share one connection pool; results are reported
+  through ``on_result`` the moment each arrives, so the row cache persists it immediately.
+* **Retries**: up to ``spec.max_retries`` extra attempts on 429, 408/409/425, 5xx, timeouts, connection errors
+  and 200 responses whose body is empty or malformed, with full-jitter exponential backoff
+  (``backoff_base_s`` * 2^attempt, capped at ``backoff_max_s``); a ``Retry-After`` header wins when present.
+  Other 4xx are final (a bad request does not get better by repeating it). ``Completion.attempts`` counts them.
+* **Rate limits**: optional ``spec.requests_per_minute`` and ``spec.tokens_per_minute`` token buckets; the
+  tokens bucket charges an estimate (prompt chars/4 + max_tokens) up front and settles with the real usage.
+* **API key**: read from the environment variable ``spec.api_key_env`` at call time; never logged or stored.
+* **Reasoning**: ``message.reasoning_content`` (DeepSeek, vLLM's reasoning parser; ``reasoning`` in newer
+  vLLM) is returned separately; inline ``<think>`` stays in ``text``. ``parse_trace`` handles both.
+
+**Forced assistant prefix** (``ChatRequest.assistant_prefix``, e.g. ``"<think>\\n"``): chat APIs normally start a
+new assistant turn, so the option ``prefix_mode`` picks how the prefix is continued:
+
+* ``continue`` — the prefix is sent as a final assistant message with ``continue_final_message: true,
+  add_generation_prompt: false`` (vLLM >= 0.6.4 and SGLang). If the server rejects that (400/422) and a
+  ``chat_template`` option is set, the backend falls back to ``completions`` for the rest of the run.
+* ``prefix`` — DeepSeek's chat prefix completion (beta endpoint): final assistant message with ``prefix: true``.
+* ``completions`` — render the chat template on the client (option ``chat_template``: a model alias, GGUF
+  path, Jinja file or tokenizer, see :mod:`naturalthoughts.llm.backends.chat_template`), append the prefix and call
+  ``/v1/completions``. This is the mode for llama.cpp's server, which silently ignores ``continue_final_message``.
+* ``auto`` (default) — ``completions`` when ``chat_template`` is set, else ``continue``.
+
+Other options: ``timeout_s`` and ``max_retries`` (override the spec's fields, so the CLI can set them with
+``--backend-option``), ``backoff_base_s`` (1.0), ``backoff_max_s`` (60),
+``extra_body`` (dict merged into every request body, e.g. ``{"top_k": 20}``), ``send_seed`` (default true).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from typing import Any, Sequence
+from urllib.parse import urlsplit
+
+from naturalthoughts.llm.backends.base import BackendSpec, ChatRequest, Completion, ProgressFn
+
+log = logging.getLogger(__name__)
+
+RETRYABLE_STATUS = frozenset({408, 409, 425, 429}) | frozenset(range(500, 600))
+PREFIX_MODES = ("auto", "continue", "prefix", "completions")
+
+
+class _Retryable(Exception):
+    """An attempt failed in a way worth repeating; ``kind`` becomes the error's prefix."""
+
+    def __init__(self, kind: str, detail: str, retry_after: float | None = None) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind, self.retry_after = kind, retry_after
+
+
+class _Final(Exception):
+    """An attempt failed in a way that repeating will not fix."""
+
+    def __init__(self, kind: str, detail: str, status: int | None = None) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind, self.status = kind, status
+
+
+class TokenBucket:
+    """Async limiter for a per-minute budget (requests or tokens), refilled continuously.
+
+    Capacity is one second's worth (at least one request), which paces traffic evenly instead of bursting a
+    minute's budget at once (providers' sliding windows punish bursts). A charge larger than the capacity is
+    allowed when the bucket is full and leaves a debt, so the long-run rate stays exact.
+    """
+
+    def __init__(self, per_minute: float) -> None:
+        if per_minute <= 0:
+            raise ValueError(f"rate limit must be positive, got {per_minute}")
+        self.rate = per_minute / 60.0  # per second
+        self.capacity = max(1.0, self.rate)
+        self.level = self.capacity
+        self._t = time.monotonic()
+        self._lock = asyncio.Lock()
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self.level = min(self.capacity, self.level + (now - self._t) * self.rate)
+        self._t = now
+
+    async def acquire(self, amount: float = 1.0) -> None:
+        async with self._lock:  # FIFO: waiters are served in arrival order
+            need = min(amount, self.capacity)
+            while True:
+                self._refill()
+                if self.level >= need:
+                    self.level -= amount
+                    return
+                await asyncio.sleep((need - self.level) / self.rate)
+
+    def settle(self, delta: float) -> None:
+        """Charge ``delta`` more (or refund, when negative) once the real cost is known."""
+        self.level = min(self.capacity, self.level - delta)
+
+
+def _normalise_base_url(url: str) -> str:
+    url = url.rstrip("/")
+    if urlsplit(url).path in ("", "/"):
+        url += "/v1"  # servers and providers all accept the /v1 prefix; a bare host would 404 on some
+    return url
+
+
+class OpenAIBackend:
+    """Backend for any OpenAI-compatible HTTP endpoint (``spec.base_url``)."""
+
+    name = "openai"
+
+    def __init__(self, spec: BackendSpec) -> None:
+        if not spec.base_url:
+            raise ValueError("the openai backend needs a base URL (--base-url http://HOST:PORT/v1)")
+        self.spec = spec
+        self.model_id = spec.model
+        self.base_url = _normalise_base_url(spec.base_url)
+        opts = dict(spec.options)
+        self.timeout_s = float(opts.get("timeout_s", spec.timeout_s))
+        self.max_retries = int(opts.get("max_retries", spec.max_retries))
+        self.backoff_base_s = float(opts.get("backoff_base_s", 1.0))
+        self.backoff_max_s = float(opts.get("backoff_max_s", 60.0))
+        self.extra_body: dict[str, Any] = dict(opts.get("extra_body") or {})
+        self.send_seed = bool(opts.get("send_seed", True))
+        self.chat_template_ref: str | None = opts.get("chat_template")
+        mode = opts.get("prefix_mode", "auto")
+        if mode not in PREFIX_MODES:
+            raise ValueError(f"prefix_mode must be one of {PREFIX_MODES}, got {mode!r}")
+        if mode == "auto":
+            mode = "completions" if self.chat_template_ref else "continue"
+        if mode == "completions" and not self.chat_template_ref:
+            raise ValueError("prefix_mode=completions needs the chat_template option (model alias, GGUF, Jinja file)")
+        self.prefix_mode = mode
+        self._template: Any = None
+
+    # --------------------------------------------------------------------------------------- request bodies
+    def _template_render(self, req: ChatRequest) -> str:
+        if self._template is None:
+            from naturalthoughts.llm.backends.chat_template import load_chat_template
+
+            self._template = load_chat_template(self.chat_template_ref)
+        return self._template.render(req.message_dicts(), True) + req.assistant_prefix
+
+    def _body(self, req: ChatRequest, mode: str) -> tuple[str, dict[str, Any]]:
+        """(path, JSON body) of one attempt."""
+        p = req.params
+        body: dict[str, Any] = {"model": self.spec.model, "max_tokens": p.max_tokens,
+                                "temperature": p.temperature, "top_p": p.top_p}
+        if p.stop:
+            body["stop"] = list(p.stop)
+        seed = req.effective_seed()
+        if self.send_seed and seed is not None:
+            body["seed"] = seed
+        body.update(self.extra_body)
+        if req.assistant_prefix and mode == "completions":
+            body["prompt"] = self._template_render(req)
+            return "/completions", body
+        messages: list[dict[str, Any]] = req.message_dicts()
+        if req.assistant_prefix:
+            if mode == "prefix":
+                messages.append({"role": "assistant", "content": req.assistant_prefix, "prefix": True})
+            else:
+                messages.append({"role": "assistant", "content": req.assistant_prefix})
+                body["continue_final_message"] = True
+                body["add_generation_prompt"] = False
+        body["messages"] = messages
+        return "/chat/completions", body
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Content-Type": "application/json"}
+        if self.spec.api_key_env:
+            key = self.spec.api_key()
+            if not key:
+                raise _Final("missing_api_key", f"environment variable {self.spec.api_key_env} is not set or empty")
+            headers["Authorization"] = f"Bearer {key}"
+        return headers
+
+    @staticmethod
+    def _parse(path: str, raw: bytes) -> Completion:
+        """A Completion from a 200 body; raises _Retryable for an empty or malformed body."""
+        if not raw.strip():
+            raise _Retryable("empty_response_body", "200 with an empty body")
+        try:
+            data = json.loads(raw)
+            choice = data["choices"][0]
+            if path == "/completions":
+                text, reasoning = choice["text"], None
+            else:
+                message = choice["message"]
+                text = message.get("content")
+                reasoning = message.get("reasoning_content") or message.get("reasoning")
+            if text is None and reasoning is None:
+                raise ValueError("no content and no reasoning_content")
+            usage = data.get("usage") or {}
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+            raise _Retryable("malformed_response_body", f"{type(exc).__name__}: {str(exc)[:200]}") from None
+        return Completion(
+            text=text,
+            reasoning_content=reasoning,
+            finish_reason=choice.get("finish_reason") or "stop",
+            prompt_tokens=usage.get("prompt_tokens"),
+            completion_tokens=usage.get("completion_tokens"),
+        )
+
+    # ---------------------------------------------------------------------------------------- one request
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.backoff_max_s)
+        return random.uniform(0, min(self.backoff_max_s, self.backoff_base_s * 2 ** (attempt - 1)))
+
+    async def _attempt(self, client: Any, req: ChatRequest, mode: str) -> Completion:
+        import httpx
+
+        path, body = self._body(req, mode)
+        try:
+            resp = await client.post(self.base_url + path, json=body, headers=self._headers())
+        except httpx.TimeoutException as exc:
+            raise _Retryable("timeout", f"{type(exc).__name__} after {self.timeout_s:g}s") from None
+        except httpx.TransportError as exc:
+            raise _Retryable("connection_error", f"{type(exc).__name__}: {str(exc)[:200]}") from None
+        if resp.status_code == 200:
+            return self._parse(path, resp.content)
+        detail = resp.text[:300].replace("\n", " ")
+        if resp.status_code in RETRYABLE_STATUS:
+            retry_after = None
+            try:
+                retry_after = float(resp.headers.get("retry-after", ""))
+            except ValueError:
+                pass
+            raise _Retryable(f"http_{resp.status_code}", detail, retry_after)
+        raise _Final(f"http_{resp.status_code}", detail, resp.status_code)
+
+    async def _request(self, client: Any, req: ChatRequest, rpm: TokenBucket | None,
+                       tpm: TokenBucket | None) -> Completion:
+        attempts = 0
+        last = "error: no attempt made"
+        estimate = len("".join(c for _, c in req.messages)) / 4 + req.params.max_tokens
+        while attempts <= self.max_retries:
+            attempts += 1
+            if rpm is not None:
+                await rpm.acquire(1)
+            if tpm is not None:
+                await tpm.acquire(estimate)
+            mode = self.prefix_mode
+            try:
+                c = await self._attempt(client, req, mode)
+            except _Retryable as exc:
+                last = str(exc)
+                if tpm is not None:
+                    tpm.settle(-estimate)  # nothing was generated
+                if attempts <= self.max_retries:
+                    delay = self._backoff(attempts, exc.retry_after)
+                    log.debug("attempt %d failed (%s); retrying in %.2fs", attempts, last, delay)
+                    await asyncio.sleep(delay)
+                continue
+            except _Final as exc:
+                if (exc.status in (400, 422) and req.assistant_prefix and mode == "continue"
+                        and self.chat_template_ref):
+                    log.warning("server rejected continue_final_message (%s); rendering prompts on the client "
+                                "and using /v1/completions from now on", exc.kind)
+                    self.prefix_mode = "completions"
+                    continue
+                return Completion(text=None, finish_reason="error", error=str(exc), attempts=attempts,
+                                  max_tokens=req.params.max_tokens)
+            if tpm is not None:
+                used = (c.prompt_tokens or 0) + (c.completion_tokens or 0)
+                if used:
+                    tpm.settle(used - estimate)
+            c.attempts = attempts
+            c.max_tokens = req.params.max_tokens
+            return c
+        return Completion(text=None, finish_reason="error", error=last, attempts=attempts,
+                          max_tokens=req.params.max_tokens)
+
+    # ------------------------------------------------------------------------------------------- batches
+    async def agenerate(self, requests: Sequence[ChatRequest],
+                        on_result: ProgressFn | None = None) -> list[Completion]:
+        """Async form of :meth:`generate`, for callers that already run an event loop."""
+        import httpx
+
+        results: list[Completion | None] = [None] * len(requests)
+        if not requests:
+            return []
+        workers = max(1, min(self.spec.concurrency, len(requests)))
+        rpm = TokenBucket(self.spec.requests_per_minute) if self.spec.requests_per_minute else None
+        tpm = TokenBucket(self.spec.tokens_per_minute) if self.spec.tokens_per_minute else None
+        limits = httpx.Limits(max_connections=workers, max_keepalive_connections=workers)
+        pending = iter(range(len(requests)))  # shared by the workers; next() never awaits, so no race
+
+        async with httpx.AsyncClient(timeout=httpx.Timeout(self.timeout_s), limits=limits) as client:
+
+            async def worker() -> None:
+                for i in pending:
+                    c = await self._request(client, requests[i], rpm, tpm)
+                    results[i] = c
+                    if on_result is not None:
+                        on_result(i, c)
+
+            await asyncio.gather(*(worker() for _ in range(workers)))
+        return results  # type: ignore[return-value]
+
+    def generate(self, requests: Sequence[ChatRequest], on_result: ProgressFn | None = None) -> list[Completion]:
+        """Answer every request (in order) with bounded concurrency; never raises for one request."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self.agenerate(requests, on_result))
+        # Called from inside an event loop (a notebook): run ours in a worker thread.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, self.agenerate(requests, on_result)).result()
+
+    def close(self) -> None:
+        pass

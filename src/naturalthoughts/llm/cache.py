@@ -1,0 +1,122 @@
+"""Row-level request cache: every completed request is stored the moment it returns.
+
+SQLite in WAL mode: one file, safe against a SIGKILL mid-run (a committed row survives, an uncommitted one is
+simply re-requested), readable while a writer appends, and fast enough for look-ups of 10k+ rows per second.
+
+The key covers everything that determines the output (backend, model, rendered messages, assistant prefix,
+temperature, top-p, stop, seed, sample index) and deliberately *not* ``max_tokens``: a finished answer is valid
+for any budget at least its length, so raising ``max_tokens`` keeps every finished row (curator#697). Truncated
+rows are reused only under the same budget, unless ``retry_truncated`` asks for them again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from naturalthoughts.core.store import stable_json
+from naturalthoughts.llm.backends.base import ChatRequest, Completion
+
+DEFAULT_CACHE_ENV = "NATURALTHOUGHTS_CACHE"
+
+
+def default_cache_path() -> Path:
+    """``$NATURALTHOUGHTS_CACHE`` or ``~/.cache/naturalthoughts/requests.sqlite``."""
+    env = os.environ.get(DEFAULT_CACHE_ENV)
+    if env:
+        return Path(env)
+    return Path.home() / ".cache" / "naturalthoughts" / "requests.sqlite"
+
+
+def request_key(model_key: str, req: ChatRequest) -> str:
+    """Cache key of a request sent to ``model_key`` ("backend:model")."""
+    p = req.params
+    material = {
+        "model": model_key,
+        "messages": req.messages,
+        "prefix": req.assistant_prefix,
+        "temperature": p.temperature,
+        "top_p": p.top_p,
+        "stop": list(p.stop),
+        "seed": req.effective_seed(),
+        "sample": req.sample_index,
+    }
+    return hashlib.sha256(stable_json(material).encode()).hexdigest()
+
+
+def usable(cached: Completion, req: ChatRequest, *, retry_truncated: bool = False) -> bool:
+    """Whether a stored completion answers ``req`` (see the module docstring for the max_tokens rule)."""
+    if not cached.ok:
+        return False  # failed requests are always retried
+    want = req.params.max_tokens
+    if cached.finish_reason == "length":
+        return not retry_truncated and cached.max_tokens == want
+    return cached.completion_tokens is None or cached.completion_tokens <= want
+
+
+class RequestCache:
+    """A persistent map from request key to :class:`Completion`."""
+
+    def __init__(self, path: str | os.PathLike | None = None) -> None:
+        self.path = Path(path) if path else default_cache_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        # check_same_thread=False: HTTP backends call put() from their event-loop thread; the lock serialises.
+        self._db = sqlite3.connect(self.path, timeout=60, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL is durable against process crashes in WAL mode (only an OS crash can lose the last commits).
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS completions (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, Completion]:
+        out: dict[str, Completion] = {}
+        with self._lock:
+            for start in range(0, len(keys), 900):  # SQLite's default limit on bound parameters is 999
+                chunk = list(keys[start : start + 900])
+                marks = ",".join("?" * len(chunk))
+                for key, value in self._db.execute(f"SELECT key, value FROM completions WHERE key IN ({marks})", chunk):
+                    c = Completion.from_dict(json.loads(value))
+                    c.cached = True
+                    out[key] = c
+        return out
+
+    def put(self, key: str, completion: Completion) -> None:
+        value = json.dumps(completion.to_dict(), ensure_ascii=False)
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO completions (key, value) VALUES (?, ?)", (key, value))
+
+    def put_many(self, items: Iterable[tuple[str, Completion]]) -> None:
+        rows = [(k, json.dumps(c.to_dict(), ensure_ascii=False)) for k, c in items]
+        with self._lock:
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR REPLACE INTO completions (key, value) VALUES (?, ?)", rows)
+            self._db.execute("COMMIT")
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM completions").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> "RequestCache":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def cache_setting(cache: Any) -> tuple[Path | None, bool]:
+    """``(cache_path, use_cache)`` for a stage's ``cache`` argument: None (default file), False, a path or a cache."""
+    if cache is False:
+        return None, False
+    if isinstance(cache, RequestCache):
+        return cache.path, True
+    return (Path(cache) if cache else default_cache_path()), True
+

@@ -1,0 +1,65 @@
+"""The ``naturalthoughts`` command: the stage commands of :mod:`naturalthoughts.cli` plus ``run`` and ``status``.
+
+The top of the house: it may import every layer; nothing imports it (``__main__`` aside).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from naturalthoughts.cli import STAGE_COMMANDS
+
+# The stage commands plus the recipe runner's, in the order `--help` lists them.
+COMMANDS: dict[str, str] = {
+    **{k: v for k, v in STAGE_COMMANDS.items() if k not in ("report", "export", "merge", "plan")},
+    "run": "naturalthoughts.pipeline.cli_run",
+    "status": "naturalthoughts.pipeline.cli_status",
+    **{k: STAGE_COMMANDS[k] for k in ("report", "export", "merge", "plan")},
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from naturalthoughts import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="naturalthoughts",
+        description="Build reasoning-distillation data and students: ingest a question pool, generate teacher "
+        "traces, annotate, select, build System-1/System-2 SFT data, train, evaluate and report "
+        "(NaturalThoughts, arXiv 2507.01921). `naturalthoughts run recipes/quickstart.yaml` runs it all.",
+    )
+    parser.add_argument("--version", action="version", version=f"naturalthoughts {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in COMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:  # stage not built in this checkout yet
+                continue
+            raise
+        p = sub.add_parser(name, help=module.HELP, description=getattr(module, "DESCRIPTION", module.HELP),
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        module.add_arguments(p)
+        p.set_defaults(_main=module.main)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if not getattr(args, "_main", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._main(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted: finished rows are in the cache; re-run the same command to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

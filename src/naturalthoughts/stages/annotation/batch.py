@@ -1,0 +1,86 @@
+"""The annotate stage's batch function and its run through a :class:`~naturalthoughts.llm.context.RowMapper`.
+
+``run_annotate`` calls :func:`annotate_mapped` when given a mapper that spreads the rows (``--executor ray`` or
+``--shard I/N``): the same annotators per batch, each batch's report merged into one for the manifest.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Iterable
+
+import pyarrow as pa
+
+from naturalthoughts.core.store import sum_counts
+from naturalthoughts.llm.backends.base import BackendSpec
+from naturalthoughts.llm.cache import cache_setting
+from naturalthoughts.llm.context import RowMapper, WorkerContext
+from naturalthoughts.stages.annotation.registry import annotator_class, split_options
+
+
+def annotate_batch(table: pa.Table, ctx: WorkerContext, *, annotators: list[str], options: dict[str, Any],
+                   batch_size: int = 256) -> pa.Table:
+    """Annotation columns for a batch of traces (see :func:`~naturalthoughts.stages.annotation.api.annotate`)."""
+    from naturalthoughts.stages.annotation.api import annotate
+
+    cache = ctx.cache()
+    result, report = annotate(
+        table, annotators,
+        judge=ctx.backend("judge") if "judge" in ctx.specs else None,
+        second=ctx.backend("second") if "second" in ctx.specs else None,
+        cache=cache if cache is not None else False, progress=bool(ctx.progress), batch_size=batch_size, **options)
+    ctx.add_report(report)
+    return result
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == 0 or value == {} or value == [] or value == ""
+
+
+def merge_annotate_reports(result: pa.Table, names: list[str], options: dict[str, Any],
+                           batch_reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """One annotate report for the whole output from the reports of its batches.
+
+    Distributions and summaries are recomputed over all rows by each annotator's own ``report``; counters that
+    only the batches saw (error counts, rows per tokenizer, agreement methods, LLM calls, seconds) are summed.
+    """
+    summed = sum_counts(batch_reports) or {}
+    routed = split_options(names, options)
+    merged: dict[str, Any] = {"annotators": {}, "rows": result.num_rows, "batches": len(batch_reports)}
+    for name in names:
+        batch_entry = (summed.get("annotators") or {}).get(name) or {}
+        columns = batch_entry.get("columns") or []
+        fresh = annotator_class(name)(**routed[name]).report(result.select(columns)) if columns else {}
+        entry = dict(batch_entry)
+        for key, value in fresh.items():
+            if not (_is_empty(value) and not _is_empty(batch_entry.get(key))):
+                entry[key] = value
+        entry["columns"] = columns
+        seconds = batch_entry.get("seconds") or 0
+        entry["rows_per_s"] = round(result.num_rows / seconds, 1) if seconds else None
+        merged["annotators"][name] = entry
+    for role in ("judge", "second"):
+        if role in summed:
+            merged[role] = summed[role]
+    return merged
+
+
+def annotate_mapped(table: pa.Table, annotators: str | Iterable[str], *, judge: Any, second: Any, cache: Any,
+                        progress: bool, batch_size: int, mapper: RowMapper, **options: Any
+                        ) -> tuple[pa.Table, pa.Table, dict[str, Any]]:
+    """``annotate`` per batch through ``mapper``: (traces of the shard, annotated traces, merged report)."""
+    from naturalthoughts.stages.annotation.api import _names, annotate
+
+    names = _names(annotators)
+    for role, spec in (("judge", judge), ("second", second)):
+        if spec is not None and not isinstance(spec, BackendSpec) and mapper.spreads and getattr(mapper, "executor", None) == "ray":
+            raise ValueError(f"--executor ray needs a BackendSpec for the {role} model, not a built backend")
+    # Whole-run checks (unknown option, missing column, ...) here, before any worker starts; builds no model.
+    annotate(table.slice(0, 0), names, judge=judge, second=second, cache=False, progress=False, **options)
+    specs = {role: spec for role, spec in (("judge", judge), ("second", second)) if isinstance(spec, BackendSpec)}
+    cache_path, use_cache = cache_setting(cache)
+    # Ray batches (--ray-batch-size) are the unit of work and retry; within one, annotate's own batch size applies.
+    fn = functools.partial(annotate_batch, annotators=names, options=dict(options), batch_size=batch_size)
+    result = mapper.map(table, fn, specs=specs, cache_path=cache_path, use_cache=use_cache, progress=progress)
+    report = merge_annotate_reports(result.table, names, dict(options), result.reports)
+    return mapper.select(table), result.table, report

@@ -1,0 +1,191 @@
+"""The generate stage: questions in, teacher traces (``TRACE_SCHEMA``) out.
+
+Every request goes through :func:`naturalthoughts.llm.runner.run_requests`, so each completion is in the
+row cache the moment it returns: a crashed or interrupted run, started again with the same arguments, sends no
+request whose answer is stored and produces every row exactly once. Rows come out in a fixed order (input order ×
+sample index) whatever order the backend answered in.
+
+Nothing is dropped: a request that finally fails becomes a row with ``error`` set and the ``request_failed`` QC
+flag; odd outputs (no think block, truncated, ...) keep their flags (see :mod:`naturalthoughts.llm.think`).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pyarrow as pa
+
+from naturalthoughts.core.schema import (
+    QC_FLAGS,
+    QUESTION_SCHEMA,
+    TRACE_SCHEMA,
+    conform,
+    question_id,
+    trace_id,
+)
+from naturalthoughts.core.store import stable_json
+from naturalthoughts.llm.backends.base import Backend, BackendSpec, ChatRequest, Completion, SamplingParams
+from naturalthoughts.llm.cache import RequestCache
+from naturalthoughts.llm.runner import RunStats, model_key, run_requests
+from naturalthoughts.llm.think import THINK_OPEN, parse_trace
+from naturalthoughts.stages.generation.prompts import PromptTemplate, load_template
+
+STAGE = "generate"
+
+
+def _open_cache(cache: Any) -> tuple[RequestCache | None, bool]:
+    """(cache, opened_here) for ``None`` (default file), ``False`` (no cache), a path or a RequestCache."""
+    if cache is False:
+        return None, False
+    if isinstance(cache, RequestCache):
+        return cache, False
+    return RequestCache(cache), True
+
+
+def build_requests(questions: pa.Table, template: PromptTemplate, params: SamplingParams, n: int) -> list[ChatRequest]:
+    """The requests of a run, in output order: each question (input order) × sample index 0..n-1."""
+    cols = [c for c in ("question", "options") if c in questions.column_names]
+    rows = questions.select(cols).to_pylist()
+    requests = []
+    for row in rows:
+        messages = template.messages(row)
+        for s in range(n):
+            requests.append(ChatRequest(messages=messages, params=params, sample_index=s,
+                                        assistant_prefix=template.assistant_prefix))
+    return requests
+
+
+def generate_traces(
+    questions: pa.Table,
+    spec: BackendSpec,
+    params: SamplingParams,
+    *,
+    n: int = 1,
+    template: str | PromptTemplate = "teacher-default",
+    cache: RequestCache | str | os.PathLike | None | bool = None,
+    retry_truncated: bool = False,
+    progress: bool | str = True,
+    backend: Backend | None = None,
+    stats: RunStats | None = None,
+    think_budget: int | None = None,
+) -> tuple[pa.Table, RunStats]:
+    """Generate ``n`` teacher samples per question and return ``(traces, stats)``.
+
+    Args:
+        questions: a table with at least ``question`` (``id`` is derived from the text when absent).
+        spec: the teacher backend (ignored for building when ``backend`` is given, but still names the model).
+        params: sampling; sample ``i`` uses seed ``params.seed + i``.
+        template: a bundled template name, a YAML path or a :class:`PromptTemplate`.
+        cache: ``None`` = the default cache file (``$NATURALTHOUGHTS_CACHE``), ``False`` = none, a path or a cache.
+        retry_truncated: re-request rows whose stored answer stopped at ``max_tokens`` (``finish_reason`` length),
+            e.g. after raising ``params.max_tokens``; every other stored row is reused.
+        progress: show a progress bar (rows/s, tokens/s, ETA); a string sets its label.
+        backend: an already built backend (reused across calls, or a test double).
+        think_budget: stop thinking after this many tokens, close ``</think>`` and force the final answer
+            (budget forcing, :mod:`naturalthoughts.llm.budget`); the answer gets ``max_tokens`` minus the
+            thinking used (at least 64). For small teachers that would otherwise never close their think block.
+
+    Returns the traces in ``TRACE_SCHEMA`` (question columns first, extra input columns kept) in input order ×
+    sample index, and the run statistics (cache hits, requests sent, retries, failures, tokens).
+    """
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    tmpl = template if isinstance(template, PromptTemplate) else load_template(template)
+    if "id" not in questions.column_names:
+        ids = [question_id(q) for q in questions.column("question").to_pylist()]
+        questions = questions.append_column("id", pa.array(ids, pa.string()))
+    questions = conform(questions, QUESTION_SCHEMA)
+    requests = build_requests(questions, tmpl, params, n)
+
+    stats = stats if stats is not None else RunStats()
+    own_backend = backend is None
+    backend = backend if backend is not None else _make_backend(spec)
+    store, own_cache = _open_cache(cache)
+    try:
+        label = progress if isinstance(progress, str) else (STAGE if progress else False)
+        if think_budget:
+            completions = _generate_with_budget(backend, requests, store, think_budget, label, stats)
+        else:
+            completions = run_requests(backend, requests, store, retry_truncated=retry_truncated, progress=label,
+                                       stats=stats)
+        teacher = model_key(backend)
+    finally:
+        if own_cache and store is not None:
+            store.close()
+        if own_backend:
+            backend.close()
+
+    prefilled = THINK_OPEN in tmpl.assistant_prefix
+    cols: dict[str, list[Any]] = {k: [] for k in ("trace_id", "sample_index", "teacher_model", "reasoning", "response",
+                                                  "finish_reason", "prompt_tokens", "completion_tokens", "gen_params",
+                                                  "prompt_version", "qc_flags", "error")}
+    ids = questions.column("id").to_pylist()
+    param_base = params.to_dict()
+    if think_budget:
+        param_base["think_budget"] = think_budget
+    gen_json: dict[tuple[int | None, int], str] = {}  # few distinct (seed, max_tokens): encode each once
+    for k, (req, c) in enumerate(zip(requests, completions)):
+        qid = ids[k // n]
+        if c.ok:
+            parsed = parse_trace(c.text, reasoning_content=c.reasoning_content, finish_reason=c.finish_reason,
+                                 prefilled_think=prefilled)
+            reasoning, response, flags = parsed.reasoning, parsed.response, parsed.flags
+        else:
+            reasoning, response, flags = None, None, ["request_failed"]
+        gen_key = (req.effective_seed(), c.max_tokens or params.max_tokens)
+        gen = gen_json.get(gen_key)
+        if gen is None:
+            gen = gen_json[gen_key] = stable_json(dict(param_base, seed=gen_key[0], max_tokens=gen_key[1]))
+        cols["trace_id"].append(trace_id(qid, req.sample_index))
+        cols["sample_index"].append(req.sample_index)
+        cols["teacher_model"].append(teacher)
+        cols["reasoning"].append(reasoning)
+        cols["response"].append(response)
+        cols["finish_reason"].append(c.finish_reason)
+        cols["prompt_tokens"].append(c.prompt_tokens)
+        cols["completion_tokens"].append(c.completion_tokens)
+        cols["gen_params"].append(gen)
+        cols["prompt_version"].append(tmpl.prompt_version)
+        cols["qc_flags"].append(flags)
+        cols["error"].append(c.error)
+
+    base = questions.take(pa.array([k // n for k in range(len(requests))], pa.int64()))
+    for f in TRACE_SCHEMA:
+        if f.name in cols:
+            arr = pa.array(cols[f.name], f.type)
+            if f.name in base.column_names:
+                base = base.drop_columns([f.name])  # an input that was already a trace table is regenerated
+            base = base.append_column(f, arr)
+    return conform(base, TRACE_SCHEMA), stats
+
+
+def _generate_with_budget(backend: Backend, requests: list[ChatRequest], store: RequestCache | None, think_budget: int,
+                          label: bool | str, stats: RunStats) -> list[Completion]:
+    """Budget-forced generation (think ≤ ``think_budget`` tokens, then close and answer), as plain completions."""
+    from naturalthoughts.llm.budget import ThinkingBudget, generate
+
+    gens = generate(backend, requests, store, budget=ThinkingBudget(max_think=think_budget), progress=label, stats=stats)
+    out = []
+    for req, g in zip(requests, gens):
+        text = g.output[len(req.assistant_prefix):] if g.output.startswith(req.assistant_prefix) else g.output
+        out.append(Completion(text=text, finish_reason=g.finish_reason, completion_tokens=g.completion_tokens,
+                              error=g.error, max_tokens=req.params.max_tokens, cached=g.cached))
+    return out
+
+
+def _make_backend(spec: BackendSpec) -> Backend:
+    from naturalthoughts.llm.backends import make_backend
+
+    return make_backend(spec)
+
+
+def flag_counts(traces: pa.Table) -> dict[str, int]:
+    """Rows per QC flag (every known flag listed, zeros included)."""
+    counts = dict.fromkeys(QC_FLAGS, 0)
+    for flags in traces.column("qc_flags").to_pylist():
+        for f in flags or ():
+            counts[f] = counts.get(f, 0) + 1
+    return counts
+
+
