@@ -154,3 +154,45 @@ def test_annotate_and_embedding_on_ray_match_local(ray_local, tmp_path):
     assert (ea * eb).sum(axis=1).min() > 0.99  # same unit vectors (batching may move bf16 rounding slightly)
     assert dist.extra["annotators"]["domain"]["domains"] == local.extra["annotators"]["domain"]["domains"]
     assert dist.extra["executor"]["executor"] == "ray" and dist.counts["out"] == 24
+
+
+def test_generate_executor_ray_with_default_flags_finishes_on_this_machine(tmp_path):
+    """As the README shows it: `--executor ray` and no tuning flag, Ray started by the command itself on however
+    many cores this machine has (2 here: two 1-CPU actors once starved Ray's read task forever)."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("ray")
+    rows = [{"id": f"q{i}", "question": f"How do tides shape estuary {i}?"} for i in range(40)]
+    write_parquet(pa.Table.from_pylist(rows), tmp_path / "q.parquet")
+    cmd = [sys.executable, "-m", "naturalthoughts", "generate", "--in", str(tmp_path / "q.parquet"),
+           "--out", str(tmp_path / "ray"), "--backend", "fake", "--model", "fake", "--executor", "ray",
+           "--cache", str(tmp_path / "c.sqlite"), "--no-progress"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
+    assert read_table(tmp_path / "ray").column("id").to_pylist() == [f"q{i}" for i in range(40)]
+
+
+def test_workers_write_the_shards_and_the_driver_only_lists_them(ray_local, tmp_path):
+    """map_to_folder on Ray: shards written by the workers, one per slice in input order, identical rows to the
+    local executor's, and the driver gets back only names, counts and hashes."""
+    from functools import partial
+
+    from naturalthoughts.core.datafiles import read_all
+    from naturalthoughts.stages.generation.batch import generate_batch
+
+    rows = [{"id": f"q{i:02d}", "question": f"What limits the span of bridge {i}?"} for i in range(26)]
+    write_parquet(pa.Table.from_pylist(rows), tmp_path / "q.parquet")
+    fn = partial(generate_batch, params=SamplingParams(max_tokens=16), n=2, template="teacher-default")
+    specs = {"teacher": BackendSpec(backend="fake", model="fake")}
+    kw = dict(specs=specs, cache_path=tmp_path / "c.sqlite", use_cache=True, progress=False, slice_rows=5)
+    ray_opts = ExecutorOptions(executor="ray", workers=2, batch_size=5, cpus_per_worker=0.5)
+    got = ray_opts.map_to_folder(tmp_path / "q.parquet", fn, tmp_path / "ray", **kw)
+    local = ExecutorOptions().map_to_folder(tmp_path / "q.parquet", fn, tmp_path / "local", **kw)
+    assert [s["rows"] for s in got.shards] == [10, 10, 10, 10, 10, 2] == [s["rows"] for s in local.shards]
+    assert [s["path"] for s in got.shards] == [f"data/part-{i:05d}.parquet" for i in range(6)]
+    assert got.rows_in == 26 and got.stats["teacher"].completion_tokens > 0
+    ray_rows = read_all([tmp_path / "ray" / s["path"] for s in got.shards])
+    local_rows = read_all([tmp_path / "local" / s["path"] for s in local.shards])
+    assert ray_rows.select(ROW_COLUMNS).to_pylist() == local_rows.select(ROW_COLUMNS).to_pylist()
+    assert ray_rows.column("trace_id").to_pylist()[:4] == ["q00#0", "q00#1", "q01#0", "q01#1"]

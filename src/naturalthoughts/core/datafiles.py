@@ -131,6 +131,10 @@ class ShardWriter:
         self.next_index += 1
         self._rows_in_shard = 0
 
+    def cut(self) -> None:
+        """Close the open shard now (the next rows start a new one): one shard per unit of work."""
+        self._close_shard()
+
     def close(self) -> list[dict[str, Any]]:
         """Finish the open shard; an output with no rows at all gets one empty shard carrying its schema."""
         self._close_shard()
@@ -250,9 +254,11 @@ def count_rows(path: str | os.PathLike) -> int:
     return sum(pq.ParquetFile(f).metadata.num_rows for f in data_files(path))
 
 
-def read_all(path: str | os.PathLike, columns: Sequence[str] | None = None) -> pa.Table:
-    """All rows as one table: for callers that need them together (small outputs, or a few columns)."""
-    files = data_files(path)
+def read_all(path: str | os.PathLike | Sequence[Path], columns: Sequence[str] | None = None) -> pa.Table:
+    """All rows as one table: for callers that need them together (small outputs, or a few columns).
+
+    ``path`` as for :func:`data_files`, or a list of Parquet files read in that order."""
+    files = [Path(f) for f in path] if isinstance(path, (list, tuple)) else data_files(path)
     schema = dataset_schema(files, columns)
     tables = [pq.read_table(f, columns=[c for c in schema.names if c in pq.read_schema(f).names]) for f in files]
     return pa.Table.from_batches([b for t in tables for b in _conform_table(t, schema).to_batches()], schema=schema)
@@ -292,3 +298,34 @@ def take_rows(path: str | os.PathLike, indices: Sequence[int], columns: Sequence
     inverse = np.empty_like(sorted_pos)
     inverse[sorted_pos] = np.arange(sorted_pos.size)
     return picked.take(pa.array(inverse))
+
+
+def read_slice(path: str | os.PathLike, offset: int, rows: int, columns: Sequence[str] | None = None) -> pa.Table:
+    """Rows ``offset .. offset+rows`` of one Parquet file, reading only the row groups that overlap them."""
+    pf = pq.ParquetFile(path)
+    groups, start, first_start = [], 0, None
+    for g in range(pf.num_row_groups):
+        n = pf.metadata.row_group(g).num_rows
+        if start + n > offset and start < offset + rows:
+            groups.append(g)
+            first_start = start if first_start is None else first_start
+        start += n
+    if not groups:
+        return pf.schema_arrow.empty_table() if columns is None else pf.schema_arrow.empty_table().select(columns)
+    table = pf.read_row_groups(groups, columns=list(columns) if columns is not None else None)
+    return table.slice(offset - (first_start or 0), rows)
+
+
+def plan_slices(files: Sequence[Path], rows_per_slice: int) -> list[dict[str, Any]]:
+    """Cut a stage's files into slices of at most ``rows_per_slice`` rows (from the footers; no data read).
+
+    Slices never span two files, so each can be read from one file's row groups; ``index`` numbers them in row
+    order, which is the order their outputs are listed in.
+    """
+    slices: list[dict[str, Any]] = []
+    for f in files:
+        total = pq.ParquetFile(f).metadata.num_rows
+        for offset in range(0, total, rows_per_slice):
+            slices.append({"index": len(slices), "file": str(f), "offset": offset,
+                           "rows": min(rows_per_slice, total - offset)})
+    return slices

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from naturalthoughts.llm.backends.base import BackendSpec
-    from naturalthoughts.llm.context import BatchFn, MapResult
+    from naturalthoughts.llm.context import BatchFn, FolderMapResult, MapResult
 
 EXECUTORS = ("local", "ray")
 
@@ -31,7 +31,7 @@ class ExecutorOptions:
     ray_address: str | None = None  # None: start a local Ray instance; "auto" or "ray://host:10001": join a cluster
     workers: int = 2  # Ray actors, each owning its own backend
     batch_size: int = 32  # rows per Ray batch: the unit of retry after a worker dies
-    cpus_per_worker: float = 1.0
+    cpus_per_worker: float | None = None  # None: 1, or an equal share of the CPUs when fewer than workers
     gpus_per_worker: float = 0.0  # 1 for a vLLM engine per GPU
     num_cpus: int | None = None  # only for a Ray instance started here (None: all cores)
 
@@ -60,6 +60,14 @@ class ExecutorOptions:
         return run_map_stage(table, batch_fn, specs=specs, cache_path=cache_path, options=self, progress=progress,
                              use_cache=use_cache)
 
+    def map_to_folder(self, source: "pa.Table | str | os.PathLike", batch_fn: "BatchFn", out_dir: str | os.PathLike, *,
+                      specs: "Mapping[str, BackendSpec]", cache_path: str | os.PathLike | None, use_cache: bool,
+                      progress: bool | str, slice_rows: int) -> "FolderMapResult":
+        from naturalthoughts.executors.stage import run_map_to_folder
+
+        return run_map_to_folder(source, batch_fn, out_dir, specs=specs, options=self, cache_path=cache_path,
+                                 progress=progress, use_cache=use_cache, slice_rows=slice_rows)
+
     def manifest_extra(self) -> dict[str, Any]:
         """What a stage records under ``extra.executor`` (kept out of the config: it does not change the rows)."""
         d = asdict(self)
@@ -80,7 +88,9 @@ def add_executor_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--ray-workers", type=int, default=2, metavar="N", help="Ray actors (default 2)")
     g.add_argument("--ray-batch-size", type=int, default=32, metavar="ROWS",
                    help="rows per Ray batch; a batch whose worker died is retried (finished rows come from the cache)")
-    g.add_argument("--ray-cpus-per-worker", type=float, default=1.0, metavar="N", help="CPUs reserved per actor")
+    g.add_argument("--ray-cpus-per-worker", type=float, default=None, metavar="N",
+                   help="CPUs reserved per actor (default: 1, or an equal share of the cluster's CPUs when the "
+                        "workers would not fit otherwise)")
     g.add_argument("--ray-gpus-per-worker", type=float, default=0.0, metavar="N",
                    help="GPUs per actor (1 = one vLLM engine per GPU; use tensor_parallel_size for bigger models)")
     g.add_argument("--shard", default=None, metavar="I/N",
@@ -96,7 +106,7 @@ def executor_options_from_args(args: argparse.Namespace) -> ExecutorOptions:
             ray_address=getattr(args, "ray_address", None),
             workers=getattr(args, "ray_workers", 2),
             batch_size=getattr(args, "ray_batch_size", 32),
-            cpus_per_worker=getattr(args, "ray_cpus_per_worker", 1.0),
+            cpus_per_worker=getattr(args, "ray_cpus_per_worker", None),
             gpus_per_worker=getattr(args, "ray_gpus_per_worker", 0.0),
         )
     except ValueError as exc:

@@ -1,25 +1,28 @@
-"""``--executor ray``: a stage's batch function over Ray Data, one backend per actor.
+"""``--executor ray``: a stage's batch function over Ray Data, one backend per actor, no funnel through the driver.
 
-Flow: the (sharded) input is written as Parquet shards -> ``ray.data.read_parquet`` -> ``map_batches`` over an
-actor pool (``--ray-workers`` actors; each builds its backends once and keeps them, e.g. a vLLM engine per GPU with
-``--ray-gpus-per-worker 1``, or one endpoint of a ``--base-url`` list for the OpenAI-compatible backend) ->
-``write_parquet`` -> the driver reads the output shards back in input order and the stage writes its usual
-folder and manifest.
+Flow: the driver cuts the input into slices of ``--ray-batch-size`` rows from the Parquet footers alone
+(:func:`~naturalthoughts.core.datafiles.plan_slices`; an in-memory input is first written as Parquet files) and
+hands Ray only these small descriptors. Each actor (``--ray-workers`` of them; each builds its backends once, e.g.
+a vLLM engine per GPU with ``--ray-gpus-per-worker 1``, or one endpoint of a ``--base-url`` list) reads its slice
+from the row groups that hold it, applies the batch function and writes the result itself as shard
+``data/part-<slice>.parquet`` of the output folder (temp file + rename), returning only the shard's rows and
+sha256. The driver lists the shards in slice order, so rows come out in input order, and writes the manifest;
+row data never passes through it. No Ray read task is needed, so two 1-CPU actors on a 2-CPU machine cannot
+starve one (the old read_parquet -> map_batches -> write_parquet flow waited forever there with default flags).
 
 Row cache and worker death: every actor opens the same SQLite row cache (WAL mode lets several processes on a
-host write it), and a row is stored the moment its completion arrives. Ray Data restarts a dead actor and retries
-its batch (its defaults for actor pools: ``max_restarts=-1, max_task_retries=-1``); the retried batch finds its
-finished rows in the cache, so no finished request is sent twice and a failed attempt emits no rows: every row comes out
-exactly once. On a multi-node cluster, give ``cache_path`` and ``work_dir`` on a filesystem all nodes share (or
-accept per-node caches: correctness holds, only cross-node reuse is lost).
+host write it) — or, for a cache folder on storage several hosts share, a file of its own (see
+:class:`~naturalthoughts.llm.cache.FolderCache`) — and a row is stored the moment its completion arrives. Ray
+Data restarts a dead actor and retries its slice (its defaults for actor pools: ``max_restarts=-1,
+max_task_retries=-1``); the retry finds the finished rows in the cache and rewrites the same shard, so no finished
+request is sent twice and every row comes out exactly once.
 
-Statistics: each batch writes its :class:`RunStats` to ``work_dir/stats/<batch>.json``, keyed by the batch's
-first row key, so a retried batch overwrites instead of double counting; the driver sums them.
+Statistics: each slice writes its :class:`RunStats` to ``work_dir/ray-stats/<slice>.json``, so a retried slice
+overwrites instead of double counting; the driver sums them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -31,8 +34,15 @@ from typing import TYPE_CHECKING, Any, Mapping
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from naturalthoughts.core.sharding import SHARD_COLUMN
-from naturalthoughts.executors.merge import order_like, row_key_column
+from naturalthoughts.core.datafiles import (
+    data_files,
+    plan_slices,
+    read_all,
+    read_slice,
+    sha256_file,
+    shard_name,
+)
+from naturalthoughts.core.sharding import Shard, select_shard
 from naturalthoughts.llm.backends.base import BackendSpec
 from naturalthoughts.llm.context import BatchFn, WorkerContext, fault_from_env
 from naturalthoughts.llm.runner import RunStats
@@ -58,36 +68,52 @@ class _IndexAllocator:
 
 
 class _StageWorker:
-    """A Ray Data actor: owns a :class:`WorkerContext` for its lifetime and applies the batch function."""
+    """A Ray Data actor: owns a :class:`WorkerContext` for its lifetime; reads, maps and writes one slice a call."""
 
     def __init__(self, batch_fn: BatchFn, specs: Mapping[str, BackendSpec], cache_path: str | None,
-                 stats_dir: str, allocator: Any, use_cache: bool, fault: tuple[int, str] | None) -> None:
+                 stats_dir: str, out_dir: str, allocator: Any, use_cache: bool, fault: tuple[int, str] | None,
+                 shard: tuple[int, int] | None) -> None:
         import ray
 
         index = ray.get(allocator.take.remote())
         self.batch_fn = batch_fn
-        self.stats_dir = Path(stats_dir)
+        self.stats_dir, self.out_dir = Path(stats_dir), Path(out_dir)
+        self.shard = Shard(*shard) if shard else None
         self.ctx = WorkerContext(specs, cache_path, worker_index=index, progress=False, use_cache=use_cache,
                                  fault=fault)
 
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        for stats in self.ctx.all_stats().values():  # per-batch statistics: reset the worker's counters
+    def __call__(self, descriptors: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, list[Any]] = {"index": [], "path": [], "rows": [], "sha256": [], "rows_in": []}
+        for i in range(len(descriptors["index"])):
+            index = int(descriptors["index"][i])
+            rows = read_slice(str(descriptors["file"][i]), int(descriptors["offset"][i]), int(descriptors["rows"][i]))
+            rows = select_shard(rows, self.shard)
+            shard = self._map_one(index, rows)
+            for key in out:
+                out[key].append(shard[key])
+        return out
+
+    def _map_one(self, index: int, rows: pa.Table) -> dict[str, Any]:
+        for stats in self.ctx.all_stats().values():  # per-slice statistics: reset the worker's counters
             stats.__init__()
         self.ctx.reports.clear()
-        out = self.batch_fn(batch, self.ctx)
-        if batch.num_rows:
-            first = str(batch.column(row_key_column(batch))[0].as_py())
-            name = hashlib.sha256(first.encode()).hexdigest()[:20] + ".json"
-            body = {"stats": {role: s.to_dict() for role, s in self.ctx.all_stats().items()},
-                    "reports": self.ctx.reports}
-            tmp = self.stats_dir / (name + f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(body))
-            os.replace(tmp, self.stats_dir / name)
-        return out
+        result = self.batch_fn(rows, self.ctx)
+        name = shard_name(index)
+        final = self.out_dir / name
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(final.name + f".{os.getpid()}.tmp")
+        pq.write_table(result, tmp, compression="zstd")
+        os.replace(tmp, final)
+        body = {"stats": {role: s.to_dict() for role, s in self.ctx.all_stats().items()}, "reports": self.ctx.reports}
+        stats_tmp = self.stats_dir / f"{index:06d}.json.{os.getpid()}.tmp"
+        stats_tmp.write_text(json.dumps(body))
+        os.replace(stats_tmp, self.stats_dir / f"{index:06d}.json")
+        return {"index": index, "path": name, "rows": result.num_rows, "sha256": sha256_file(final),
+                "rows_in": rows.num_rows}
 
 
 def _collect(stats_dir: Path) -> tuple[dict[str, RunStats], list[dict[str, Any]]]:
-    """Summed statistics per role and the list of batch reports written by the workers."""
+    """Summed statistics per role and the list of slice reports written by the workers, in slice order."""
     total: dict[str, RunStats] = {}
     reports: list[dict[str, Any]] = []
     for f in sorted(stats_dir.glob("*.json")):
@@ -104,13 +130,14 @@ def _collect(stats_dir: Path) -> tuple[dict[str, RunStats], list[dict[str, Any]]
     return total, reports
 
 
-def _write_input_shards(table: pa.Table, in_dir: Path, rows_per_file: int) -> int:
-    """One Parquet file per batch; returns the number of files."""
+def _write_input_files(table: pa.Table, in_dir: Path, rows_per_file: int) -> list[Path]:
+    """An in-memory input as Parquet files of ``rows_per_file`` rows (the workers read their slices from them)."""
     in_dir.mkdir(parents=True, exist_ok=True)
-    n = 0
+    files = []
     for n, start in enumerate(range(0, max(table.num_rows, 1), rows_per_file)):
-        pq.write_table(table.slice(start, rows_per_file), in_dir / f"part-{n:05d}.parquet")
-    return n + 1
+        files.append(in_dir / f"part-{n:05d}.parquet")
+        pq.write_table(table.slice(start, rows_per_file), files[-1])
+    return files
 
 
 def _ensure_ray(options: "ExecutorOptions") -> bool:
@@ -136,6 +163,85 @@ def _ensure_ray(options: "ExecutorOptions") -> bool:
     return True
 
 
+def default_cpus_per_worker(options: "ExecutorOptions") -> float:
+    """CPUs Ray reserves per actor when ``--ray-cpus-per-worker`` is not given: one, or an equal share of a
+    local instance's CPUs when the workers would otherwise not all fit (2 workers on 1 CPU get 0.5 each)."""
+    if options.cpus_per_worker is not None:
+        return options.cpus_per_worker
+    import ray
+
+    cpus = float(ray.cluster_resources().get("CPU", 1.0))
+    return min(1.0, cpus / max(options.workers, 1))
+
+
+def run_on_ray_to_folder(
+    source: pa.Table | str | os.PathLike | list[Path],
+    batch_fn: BatchFn,
+    out_dir: str | os.PathLike,
+    *,
+    specs: Mapping[str, BackendSpec],
+    cache_path: str | os.PathLike | None,
+    options: "ExecutorOptions",
+    work_dir: Path,
+    use_cache: bool = True,
+) -> tuple[list[dict[str, Any]], dict[str, RunStats], list[dict[str, Any]], int]:
+    """Apply ``batch_fn`` on Ray; workers write ``out_dir/data/part-*.parquet`` themselves.
+
+    ``source``: a stage folder or Parquet file(s) (read by the workers), or a table (written to ``work_dir``
+    first). Returns (shard entries in row order for the manifest, summed statistics, slice reports, input rows
+    of this shard).
+    """
+    import ray
+
+    in_dir, stats_dir = work_dir / "ray-in", work_dir / "ray-stats"
+    for d in (in_dir, stats_dir):
+        shutil.rmtree(d, ignore_errors=True)
+    stats_dir.mkdir(parents=True)
+    if isinstance(source, pa.Table):
+        files = _write_input_files(source, in_dir, options.batch_size)
+    elif isinstance(source, list):
+        files = [Path(f) for f in source]
+    else:
+        files = data_files(source)
+    slices = plan_slices(files, options.batch_size)
+    if not slices:  # no rows at all: one empty slice keeps the output's schema
+        slices = [{"index": 0, "file": str(files[0]), "offset": 0, "rows": 0}]
+    started = _ensure_ray(options)
+    try:
+        allocator = ray.remote(num_cpus=0)(_IndexAllocator).remote()
+        resources: dict[str, Any] = {"num_cpus": default_cpus_per_worker(options)}
+        if options.gpus_per_worker:
+            resources["num_gpus"] = options.gpus_per_worker
+        ds = ray.data.from_items(slices, override_num_blocks=len(slices)).map_batches(
+            _StageWorker,
+            fn_constructor_kwargs={
+                "batch_fn": batch_fn,
+                "specs": dict(specs),
+                "cache_path": str(cache_path) if cache_path else None,
+                "stats_dir": str(stats_dir),
+                "out_dir": str(out_dir),
+                "allocator": allocator,
+                "use_cache": use_cache,
+                "fault": fault_from_env(work_dir),
+                "shard": (options.shard.index, options.shard.count) if options.shard else None,
+            },
+            batch_size=1,  # one slice per call: the unit of work and of retry
+            batch_format="numpy",
+            concurrency=options.workers,
+            **resources,
+            # Not passed: max_restarts=-1, max_task_retries=-1. They are Ray Data's defaults for actor pools (a
+            # dead actor is restarted and its slice retried; the row cache makes the retry exactly-once), and
+            # passing them goes through `ray_remote_args`, deprecated since Ray 2.60.
+        )
+        written = sorted(ds.take_all(), key=lambda r: int(r["index"]))
+    finally:
+        if started:
+            ray.shutdown()
+    shards = [{"path": str(r["path"]), "rows": int(r["rows"]), "sha256": str(r["sha256"])} for r in written]
+    stats, reports = _collect(stats_dir)
+    return shards, stats, reports, sum(int(r["rows_in"]) for r in written)
+
+
 def run_on_ray(
     table: pa.Table,
     batch_fn: BatchFn,
@@ -146,55 +252,14 @@ def run_on_ray(
     work_dir: Path,
     use_cache: bool = True,
 ) -> tuple[pa.Table, dict[str, RunStats], list[dict[str, Any]]]:
-    """Apply ``batch_fn`` to ``table`` on Ray: output rows in input order, summed statistics, batch reports."""
-    import ray
+    """Apply ``batch_fn`` to a table on Ray and return the output rows as one table (input order).
 
-    in_dir, out_dir, stats_dir = work_dir / "ray-in", work_dir / "ray-out", work_dir / "ray-stats"
-    for d in (in_dir, out_dir, stats_dir):
-        shutil.rmtree(d, ignore_errors=True)
-    stats_dir.mkdir(parents=True)
-    n_files = _write_input_shards(table, in_dir, options.batch_size)
-    started = _ensure_ray(options)
-    try:
-        allocator = ray.remote(num_cpus=0)(_IndexAllocator).remote()
-        # One block per batch: blocks are what the actor pool hands out, so this is what spreads work over the
-        # workers. read_parquet may coalesce small files into one block (then one actor would do everything).
-        ds = ray.data.read_parquet(str(in_dir), schema=table.schema).repartition(n_files)
-        resources: dict[str, Any] = {"num_cpus": options.cpus_per_worker}
-        if options.gpus_per_worker:
-            resources["num_gpus"] = options.gpus_per_worker
-        ds = ds.map_batches(
-            _StageWorker,
-            fn_constructor_kwargs={
-                "batch_fn": batch_fn,
-                "specs": dict(specs),
-                "cache_path": str(cache_path) if cache_path else None,
-                "stats_dir": str(stats_dir),
-                "allocator": allocator,
-                "use_cache": use_cache,
-                "fault": fault_from_env(work_dir),
-            },
-            batch_size=options.batch_size,
-            batch_format="pyarrow",
-            concurrency=options.workers,
-            **resources,
-            # Not passed: max_restarts=-1, max_task_retries=-1. They are Ray Data's defaults for actor pools (a
-            # dead actor is restarted and its batch retried; the row cache makes the retry exactly-once), and
-            # passing them goes through `ray_remote_args`, deprecated since Ray 2.60.
-        )
-        ds.write_parquet(str(out_dir))
-    finally:
-        if started:
-            ray.shutdown()
-    files = sorted(out_dir.glob("*.parquet"))
-    if files:
-        out = pa.concat_tables([pq.read_table(f) for f in files], promote_options="default")
-    else:
-        out = pa.table({})
-    if out.num_rows:
-        # Trace inputs keep their trace order; question inputs their question order (samples stay together).
-        key = "trace_id" if "trace_id" in table.column_names and "trace_id" in out.column_names else SHARD_COLUMN
-        if key in out.column_names and key in table.column_names:
-            out = order_like(out, table.column(key).to_pylist(), column=key)
-    stats, reports = _collect(stats_dir)
+    The in-memory form of :func:`run_on_ray_to_folder` for callers that want a table back; stages that write a
+    folder should use that instead, so that rows never pass through this process.
+    """
+    out_dir = work_dir / "ray-out"
+    shutil.rmtree(out_dir, ignore_errors=True)
+    shards, stats, reports, _ = run_on_ray_to_folder(table, batch_fn, out_dir, specs=specs, cache_path=cache_path,
+                                                     options=options, work_dir=work_dir, use_cache=use_cache)
+    out = read_all([out_dir / s["path"] for s in shards]) if shards else pa.table({})
     return out, stats, reports

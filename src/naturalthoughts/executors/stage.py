@@ -18,7 +18,7 @@ import pyarrow as pa
 from naturalthoughts.core.sharding import select_shard
 from naturalthoughts.llm.backends.base import BackendSpec
 from naturalthoughts.llm.cache import default_cache_path
-from naturalthoughts.llm.context import BatchFn, MapResult, WorkerContext, split_endpoints
+from naturalthoughts.llm.context import BatchFn, FolderMapResult, MapResult, WorkerContext, split_endpoints
 
 if TYPE_CHECKING:
     from naturalthoughts.executors.options import ExecutorOptions
@@ -67,3 +67,71 @@ def run_map_stage(
         out, stats, reports = run_on_ray(table, batch_fn, specs=specs, cache_path=cache_path, options=options,
                                          work_dir=Path(work_dir), use_cache=use_cache)
     return MapResult(out, stats, table.num_rows, options.manifest_extra(), reports)
+
+
+def run_map_to_folder(
+    source: pa.Table | str | os.PathLike,
+    batch_fn: BatchFn,
+    out_dir: str | os.PathLike,
+    *,
+    specs: Mapping[str, BackendSpec],
+    options: "ExecutorOptions",
+    cache_path: str | os.PathLike | None = None,
+    progress: bool | str = False,
+    use_cache: bool = True,
+    slice_rows: int = 1000,
+    work_dir: str | os.PathLike | None = None,
+) -> FolderMapResult:
+    """Apply ``batch_fn`` to ``source`` (a stage folder, Parquet file or table) and write its output as shards of
+    ``out_dir`` (``data/part-*.parquet``, one per input slice, in input order) without holding all rows.
+
+    Local: slices of ``slice_rows`` input rows stream through one :class:`WorkerContext` in this process. Ray: the
+    workers read their slices (``--ray-batch-size`` rows) and write the shards themselves; only shard names,
+    row counts and sha256s come back. ``--shard I/N`` keeps the rows of that shard in either case.
+    """
+    cache_path = Path(cache_path) if cache_path else default_cache_path()
+    if options.executor != "ray":
+        _check_one_endpoint(specs)
+        return _local_to_folder(source, batch_fn, Path(out_dir), specs=specs, options=options, cache_path=cache_path,
+                                progress=progress, use_cache=use_cache, slice_rows=slice_rows)
+    from naturalthoughts.executors.ray_executor import run_on_ray_to_folder
+
+    with tempfile.TemporaryDirectory(prefix="naturalthoughts-ray-") as tmp:
+        shards, stats, reports, rows_in = run_on_ray_to_folder(
+            source, batch_fn, out_dir, specs=specs, cache_path=cache_path, options=options,
+            work_dir=Path(work_dir) if work_dir else Path(tmp), use_cache=use_cache)
+    return FolderMapResult(shards, stats, rows_in, options.manifest_extra(), reports)
+
+
+def _check_one_endpoint(specs: Mapping[str, BackendSpec]) -> None:
+    many = {role: s.base_url for role, s in specs.items() if len(split_endpoints(s.base_url)) > 1}
+    if many:
+        role, urls = next(iter(many.items()))
+        raise ValueError(f"{role} backend lists {len(split_endpoints(urls))} endpoints ({urls}): "
+                         f"spreading over several endpoints needs --executor ray")
+
+
+def _local_to_folder(source: pa.Table | str | os.PathLike, batch_fn: BatchFn, out_dir: Path, *,
+                     specs: Mapping[str, BackendSpec], options: "ExecutorOptions", cache_path: Path,
+                     progress: bool | str, use_cache: bool, slice_rows: int) -> FolderMapResult:
+    from naturalthoughts.core.datafiles import ShardWriter, iter_batches
+
+    if isinstance(source, pa.Table):
+        batches = (source.slice(s, slice_rows) for s in range(0, max(source.num_rows, 1), slice_rows))
+    else:
+        batches = (pa.Table.from_batches([b]) for b in iter_batches(source, batch_rows=slice_rows))
+    writer = ShardWriter(out_dir, rows_per_shard=1 << 62)  # one shard per slice: cut explicitly below
+    ctx = WorkerContext(specs, cache_path, progress=progress, use_cache=use_cache)
+    rows_in = 0
+    try:
+        for batch in batches:
+            batch = select_shard(batch, options.shard)
+            rows_in += batch.num_rows
+            writer.write(batch_fn(batch, ctx))
+            writer.cut()  # a slice is a shard, as on Ray
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        ctx.close()
+    return FolderMapResult(writer.close(), ctx.all_stats(), rows_in, options.manifest_extra(), list(ctx.reports))

@@ -186,6 +186,17 @@ class MapResult:
     reports: list[dict[str, Any]] = field(default_factory=list)  # what the batch function passed to add_report
 
 
+@dataclass
+class FolderMapResult:
+    """A mapping written straight into a stage folder: its shards (manifest entries, row order), statistics."""
+
+    shards: list[dict[str, Any]]
+    stats: dict[str, RunStats] = field(default_factory=dict)
+    rows_in: int = 0
+    executor: dict[str, Any] = field(default_factory=dict)
+    reports: list[dict[str, Any]] = field(default_factory=list)
+
+
 class RowMapper(Protocol):
     """Where a stage's batch function runs: this process, one shard, or Ray actors (``naturalthoughts.executors``).
 
@@ -206,6 +217,12 @@ class RowMapper(Protocol):
     def map(self, table: pa.Table, batch_fn: BatchFn, *, specs: Mapping[str, BackendSpec],
             cache_path: str | os.PathLike | None, use_cache: bool, progress: bool | str) -> MapResult:
         """Apply ``batch_fn`` to the rows :meth:`select` keeps; rows come back in input order."""
+        ...
+
+    def map_to_folder(self, source: pa.Table | str | os.PathLike, batch_fn: BatchFn, out_dir: str | os.PathLike, *,
+                      specs: Mapping[str, BackendSpec], cache_path: str | os.PathLike | None, use_cache: bool,
+                      progress: bool | str, slice_rows: int) -> FolderMapResult:
+        """Apply ``batch_fn`` and write the output as ``out_dir``'s shards, one per input slice (no rows returned)."""
         ...
 
     def manifest_extra(self) -> dict[str, Any]:
