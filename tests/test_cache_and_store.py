@@ -82,3 +82,30 @@ def test_redact_nested():
     # counts under token-ish keys stay; strings under them do not
     assert redact({"num_input_tokens_seen": 1234, "hf_token": "hf_abc", "token_count": 7.5}) == {
         "num_input_tokens_seen": 1234, "hf_token": "<redacted>", "token_count": 7.5}
+
+
+def test_folder_cache_one_file_per_writer_reads_the_others(tmp_path):
+    """A cache folder: each process writes only its own SQLite file and reads the others read-only, so a run folder
+    on a network filesystem is never written by two hosts at once (SQLite WAL needs shared memory)."""
+    from naturalthoughts.llm.backends.base import Completion
+    from naturalthoughts.llm.cache import FolderCache, RequestCache
+
+    folder = tmp_path / "cache"
+    a = RequestCache(str(folder) + "/")
+    assert isinstance(a, FolderCache)
+    a.put("k1", Completion(text="one", finish_reason="stop", completion_tokens=1))
+    a.close()
+    b = FolderCache(folder, writer="worker-b")
+    assert b.get_many(["k1"])["k1"].text == "one"  # read from the other writer's file
+    b.put("k2", Completion(text="two", finish_reason="stop", completion_tokens=1))
+    assert len(b) == 2
+    b.close()
+    files = sorted(f.name for f in folder.glob("*.sqlite"))
+    assert len(files) == 2 and "worker-b.sqlite" in files
+    before = {f: ((folder / f).stat().st_mtime_ns, (folder / f).read_bytes()) for f in files}
+    c = FolderCache(folder, writer="worker-c")
+    assert {k: v.text for k, v in c.get_many(["k1", "k2", "k3"]).items()} == {"k1": "one", "k2": "two"}
+    c.put("k3", Completion(text="three", finish_reason="stop", completion_tokens=1))
+    c.close()
+    # the other writers' files were only read
+    assert {f: ((folder / f).stat().st_mtime_ns, (folder / f).read_bytes()) for f in files} == before

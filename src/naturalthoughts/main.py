@@ -9,6 +9,7 @@ import argparse
 import importlib
 import logging
 import sys
+from pathlib import Path
 
 from naturalthoughts.cli import STAGE_COMMANDS
 
@@ -54,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_main", None):
         parser.print_help()
         return 2
+    cache = getattr(args, "cache", None)
+    if isinstance(cache, str) and cache.endswith("/"):  # a cache folder (FolderCache): one SQLite file per process
+        Path(cache).mkdir(parents=True, exist_ok=True)
     try:
         return int(args._main(args) or 0)
     except KeyboardInterrupt:

@@ -59,8 +59,21 @@ def usable(cached: Completion, req: ChatRequest, *, retry_truncated: bool = Fals
     return cached.completion_tokens is None or cached.completion_tokens <= want
 
 
+def _is_folder(path: str | os.PathLike | None) -> bool:
+    return path is not None and (Path(path).is_dir() or str(path).endswith(("/", os.sep)))
+
+
 class RequestCache:
-    """A persistent map from request key to :class:`Completion`."""
+    """A persistent map from request key to :class:`Completion`.
+
+    ``path`` names one SQLite file, or a folder (an existing directory or a path ending in ``/``): then the cache is
+    a :class:`FolderCache`, for run folders on storage several hosts share.
+    """
+
+    def __new__(cls, path: str | os.PathLike | None = None, *args: Any, **kwargs: Any) -> "RequestCache":
+        if cls is RequestCache and _is_folder(path):
+            return super().__new__(FolderCache)
+        return super().__new__(cls)
 
     def __init__(self, path: str | os.PathLike | None = None) -> None:
         self.path = Path(path) if path else default_cache_path()
@@ -112,10 +125,71 @@ class RequestCache:
         self.close()
 
 
+class FolderCache(RequestCache):
+    """The row cache as a folder of SQLite files, one per writing process, none ever written by two of them.
+
+    SQLite's WAL mode keeps its lock in shared memory, which network filesystems (NFS, Lustre, ...) do not share
+    between hosts, so a single cache file written by Ray workers on several hosts could be corrupted. Here each
+    process appends to its own ``<host>-<pid>.sqlite`` (created on first use); look-ups read that file and then,
+    read-only, every other ``*.sqlite`` in the folder present when it opened, so a resumed run finds what any earlier
+    worker on any host finished. Files are never merged or deleted by the tool; ``len()`` counts distinct keys.
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None, writer: str | None = None) -> None:
+        import socket
+
+        self.folder = Path(path) if path else default_cache_path()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = writer or f"{socket.gethostname()}-{os.getpid()}"
+        others = sorted(f for f in self.folder.glob("*.sqlite") if f.name != f"{name}.sqlite")
+        super().__init__(self.folder / f"{name}.sqlite")
+        self._readers: list[sqlite3.Connection] = []
+        for f in others:
+            try:
+                db = sqlite3.connect(f"file:{f}?mode=ro", uri=True, timeout=60, check_same_thread=False)
+                db.execute("SELECT 1 FROM completions LIMIT 1")
+                self._readers.append(db)
+            except sqlite3.Error:
+                continue  # a file another process is creating right now, or not a cache: skip it
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, Completion]:
+        out = super().get_many(keys)
+        missing = [k for k in keys if k not in out]
+        with self._lock:
+            for db in self._readers:
+                if not missing:
+                    break
+                for start in range(0, len(missing), 900):
+                    chunk = missing[start : start + 900]
+                    marks = ",".join("?" * len(chunk))
+                    for key, value in db.execute(f"SELECT key, value FROM completions WHERE key IN ({marks})", chunk):
+                        c = Completion.from_dict(json.loads(value))
+                        c.cached = True
+                        out.setdefault(key, c)
+                missing = [k for k in missing if k not in out]
+        return out
+
+    def __len__(self) -> int:
+        keys: set[str] = set()
+        with self._lock:
+            for db in [self._db, *self._readers]:
+                keys.update(k for (k,) in db.execute("SELECT key FROM completions"))
+        return len(keys)
+
+    def close(self) -> None:
+        with self._lock:
+            for db in self._readers:
+                db.close()
+            self._readers = []
+        super().close()
+
+
 def cache_setting(cache: Any) -> tuple[Path | None, bool]:
     """``(cache_path, use_cache)`` for a stage's ``cache`` argument: None (default file), False, a path or a cache."""
     if cache is False:
         return None, False
+    if isinstance(cache, FolderCache):
+        return cache.folder, True  # workers open files of their own in the same folder
     if isinstance(cache, RequestCache):
         return cache.path, True
     return (Path(cache) if cache else default_cache_path()), True
