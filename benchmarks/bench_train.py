@@ -27,7 +27,7 @@ def make_sft(folder: Path, n: int) -> Path:
     import pyarrow as pa
 
     from naturalthoughts.core.store import write_stage
-    from naturalthoughts.stages.distillation.sft_data import run_build_sft
+    from naturalthoughts.stages.distillation.run import run_build_sft
 
     rng = random.Random(0)
     filler = "Let me check this step again and make sure the reasoning holds before I answer .".split()

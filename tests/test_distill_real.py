@@ -9,7 +9,7 @@ from naturalthoughts.core.modes import apply_mode
 from naturalthoughts.core.store import write_stage
 from naturalthoughts.llm.backends import BackendSpec, ChatRequest, SamplingParams, make_backend
 from naturalthoughts.llm.student import ensure_safetensors, load_student
-from naturalthoughts.stages.distillation.sft_data import run_build_sft
+from naturalthoughts.stages.distillation.run import run_build_sft
 from naturalthoughts.stages.distillation.train import TrainConfig, train
 
 _one_thread = pytest.fixture(autouse=True, scope="module")(one_torch_thread)

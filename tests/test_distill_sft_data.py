@@ -188,3 +188,46 @@ def test_real_tokenizer_counts_tokens(tmp_path):
     assert out.num_rows == 0 and stats["counts"]["rejected"] == {"over_length": 3}
     out, stats = build_sft(trace_table(3), "system2", tokenizer="smollm2-135m")
     assert 20 < stats["tokens"]["target"]["max"] < 60
+
+
+@pytest.mark.parametrize("mode, kwargs", [
+    ("system2", {}),
+    ("system1", {"s1_think_block": "empty"}),
+    ("mixed", {"mix": "random:0.5", "instruction_policy": "mode+adaptive:0.3"}),
+    ("mixed", {"mix": "difficulty:agree=false", "max_tokens": 30}),
+])
+def test_streamed_build_sft_equals_the_in_memory_one(tmp_path, mode, kwargs):
+    """run_build_sft on a sharded stage folder (two passes, batches of 3 rows over shards of 7) writes exactly the
+    rows, rejects and statistics build_sft computes on the whole table."""
+    from naturalthoughts.core.store import write_stage
+    from naturalthoughts.stages.distillation.run import run_build_sft
+    from naturalthoughts.stages.distillation.sft_stream import stream_build_sft
+
+    rows = trace_rows(23)
+    for i, r in enumerate(rows):
+        r["agree"] = i % 3 == 0
+        if i % 5 == 4:
+            r["response"] = ""  # missing_response
+        if i % 7 == 6:
+            r["qc_flags"] = ["truncated"]
+        if i % 4 == 1:
+            r["reasoning"] = r["reasoning"] + " and more words" * 6  # long: over_length at max_tokens 30
+    table = pa.Table.from_pylist(rows)
+    write_stage(tmp_path / "in", table, stage="select", config={}, rows_per_shard=7)
+    expected, stats = build_sft(table, mode, tokenizer="words", **kwargs)
+    manifest = run_build_sft(tmp_path / "in", tmp_path / "out", mode, tokenizer="words", **kwargs)
+    assert read_table(tmp_path / "out").to_pylist() == expected.to_pylist()
+    rejects = stats.pop("rejects")
+    if rejects.num_rows:
+        assert read_table(tmp_path / "out" / "rejects.parquet").to_pylist() == rejects.to_pylist()
+    assert manifest.counts == stats["counts"]
+    for key in ("mode_shares", "instruction_shares", "tokens", "strings"):
+        assert manifest.extra[key] == stats[key], key
+
+    from naturalthoughts.core.store import StageOutput
+
+    small = StageOutput(tmp_path / "small", rows_per_shard=5)
+    streamed = stream_build_sft(tmp_path / "in", small, mode, tokenizer="words", batch_rows=3, **kwargs)
+    small.finish(stage="build-sft", config={})
+    assert read_table(tmp_path / "small").to_pylist() == expected.to_pylist()
+    assert streamed["counts"] == stats["counts"] and streamed["strings"] == stats["strings"]

@@ -8,7 +8,7 @@ from _distill_helpers import make_tiny_student, one_torch_thread, trace_table
 
 from naturalthoughts.core.store import read_table, write_stage
 from naturalthoughts.llm.student import StudentNotFoundError, load_tokenizer
-from naturalthoughts.stages.distillation.sft_data import run_build_sft
+from naturalthoughts.stages.distillation.run import run_build_sft
 from naturalthoughts.stages.distillation.train import (
     SFTDataError,
     TrainConfig,

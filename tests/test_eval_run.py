@@ -11,10 +11,9 @@ import json
 import re
 from typing import Sequence
 
-import pyarrow.parquet as pq
 import pytest
 
-from naturalthoughts.core.store import Manifest
+from naturalthoughts.core.store import Manifest, read_table
 from naturalthoughts.llm.backends.base import BackendSpec, ChatRequest, Completion, SamplingParams
 from naturalthoughts.llm.budget import ThinkingBudget, generate
 from naturalthoughts.llm.cache import RequestCache
@@ -178,7 +177,7 @@ def test_evaluate_writes_stage_folder_and_resumes(tmp_path):
         assert c["samples"] == 12 and c["seeds"] == 2 and set(c["accuracy_per_seed"]) == {"0", "1"}
         assert 0 <= c["accuracy"] <= 100 and c["mean_tokens"] > 0 and c["per_domain"]
     rows = [json.loads(line) for line in (out / "samples.jsonl").read_text().splitlines()]
-    assert len(rows) == 36 and pq.read_table(out / "data.parquet").num_rows == 36
+    assert len(rows) == 36 and read_table(out).num_rows == 36
     r = rows[0]
     for key in ("question_id", "seed", "mode", "prompt", "output", "extracted", "rule", "correct",
                 "reasoning_tokens", "answer_tokens"):
@@ -191,7 +190,8 @@ def test_evaluate_writes_stage_folder_and_resumes(tmp_path):
     assert "| think@B=8 |" in md and "Accuracy % per domain" in md
     manifest = Manifest.load(out)
     assert manifest.stage == "evaluate" and manifest.counts["samples"] == 36
-    assert {o["path"] for o in manifest.outputs} >= {"data.parquet", "samples.jsonl", "summary.json", "accuracy_vs_tokens.png"}
+    assert {o["path"] for o in manifest.outputs} >= {"data/part-00000.parquet", "samples.jsonl", "summary.json",
+                                                  "accuracy_vs_tokens.png"}
     # Same command again: every request comes from the row cache.
     again = evaluate(spec, "nt-mcq", ["no-think", "think"], words=50, budget=[None, 8], seeds=2, limit=6,
                      cache=cache, progress=False)

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from naturalthoughts.core.store import Manifest, hash_file
+from naturalthoughts.core.store import Manifest, hash_file, read_table
 from naturalthoughts.stages.selection import SelectionError, run_select, select
 from naturalthoughts.stages.selection.synthetic import synthetic_pool
 
@@ -145,9 +145,10 @@ def test_run_select_writes_reproducible_stage(pool, tmp_path):
     pq.write_table(pool, src)
     m1 = run_select(src, tmp_path / "a", "disagree+strategies", 100, seed=4)
     m2 = run_select(src, tmp_path / "b", "disagree+strategies", 100, seed=4)
-    assert hash_file(tmp_path / "a" / "data.parquet") == hash_file(tmp_path / "b" / "data.parquet")
+    shards_a, shards_b = ([o for o in m.outputs if o["path"].startswith("data/")] for m in (m1, m2))
+    assert shards_a == shards_b and all(hash_file(tmp_path / "a" / o["path"]) == o["sha256"] for o in shards_a)
     assert (tmp_path / "a" / "selected_ids.txt").read_bytes() == (tmp_path / "b" / "selected_ids.txt").read_bytes()
-    data = pq.read_table(tmp_path / "a" / "data.parquet")
+    data = read_table(tmp_path / "a")
     ids = (tmp_path / "a" / "selected_ids.txt").read_text().split()
     assert data.column("trace_id").to_pylist() == ids == m1.extra["selected_ids"]
     assert "selection_score" in data.column_names and set(data.column("agree").to_pylist()) == {False}

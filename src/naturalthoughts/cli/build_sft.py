@@ -47,7 +47,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from naturalthoughts.stages.distillation.sft_data import run_build_sft
+    from naturalthoughts.stages.distillation.run import run_build_sft
 
     try:
         manifest = run_build_sft(

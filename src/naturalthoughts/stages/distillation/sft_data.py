@@ -36,7 +36,6 @@ student's tokenizer).
 
 from __future__ import annotations
 
-import os
 import statistics
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
@@ -349,26 +348,3 @@ def _shares(labels: Sequence[str]) -> dict[str, Any]:
     if not total:
         return {}
     return {label: {"n": n, "share": round(n / total, 4)} for label, n in sorted(counts.items())}
-
-
-def run_build_sft(input_path: str | os.PathLike, out_dir: str | os.PathLike, mode: str, **kwargs: Any):
-    """Read ``input_path`` (a stage folder or Parquet/JSONL file), build SFT data, write a stage folder.
-
-    Keyword arguments are those of :func:`build_sft`; returns the written
-    :class:`~naturalthoughts.core.store.Manifest`.
-    """
-    from naturalthoughts.core.io import load_table
-    from naturalthoughts.core.store import StageTimer, write_stage
-
-    timer = StageTimer()
-    with timer("read"):
-        table = load_table(input_path)
-    with timer("build"):
-        out, stats = build_sft(table, mode, **kwargs)
-    rejects = stats.pop("rejects")
-    config = {**stats.pop("config"), "max_tokens": kwargs.get("max_tokens", DEFAULT_MAX_TOKENS),
-              "tokenizer": stats["tokens"]["tokenizer"], "think_words": kwargs.get("think_words"),
-              "system_prompt": kwargs.get("system_prompt")}
-    return write_stage(out_dir, out, stage="build-sft", config=config, inputs=[input_path],
-                       counts=stats.pop("counts"), rejects=rejects if rejects.num_rows else None,
-                       timings=timer.timings, extra=stats, versions=("transformers",))

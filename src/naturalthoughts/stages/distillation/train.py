@@ -326,26 +326,24 @@ def train(config: TrainConfig):
     when there is none). Returns the :class:`~naturalthoughts.core.store.Manifest` (None on non-zero ranks of
     a distributed run, where rank 0 writes the outputs).
     """
-    from transformers.trainer_utils import get_last_checkpoint
-
     from naturalthoughts.core.store import StageTimer, write_stage
+    from naturalthoughts.stages.distillation.resume import checkpoint_to_resume, signature_callback, training_signature
 
     timer = StageTimer()
     throughput = ThroughputCallback()
+    signature = training_signature(config)
     with timer("prepare"):
-        trainer, facts = build_trainer(config, callbacks=[throughput.callback])
+        trainer, facts = build_trainer(config, callbacks=[throughput.callback, signature_callback(signature)])
     # Our callback must see each log before the progress printer, so tokens/s appears on the printed line.
     handler = trainer.callback_handler
     handler.callbacks.insert(0, handler.callbacks.pop(handler.callbacks.index(throughput.callback)))
 
     out = Path(config.out)
     checkpoint_dir = out / "checkpoints"
-    last = get_last_checkpoint(str(checkpoint_dir)) if config.resume and checkpoint_dir.is_dir() else None
-    if config.resume:
-        if last:
-            log.info("resuming from %s", last)
-        else:
-            log.info("--resume: no checkpoint yet, starting fresh")
+    last, resume_note = checkpoint_to_resume(checkpoint_dir, signature) if config.resume else (None, None)
+    if resume_note:
+        log.warning("--resume: %s", resume_note)
+        print(f"train --resume: {resume_note}", flush=True)
     with timer("train"):
         result = trainer.train(resume_from_checkpoint=last)
     with timer("save"):
@@ -373,7 +371,8 @@ def train(config: TrainConfig):
     counts = {"in": facts["examples"], "out": facts["trained_examples"],
               "rejected": {"over_length": facts["over_length"]} if facts["over_length"] else {},
               "steps": int(trainer.state.global_step), "tokens": int(trainer.state.num_input_tokens_seen)}
-    extra = {"facts": facts, "metrics": metrics, "resumed_from": last,
+    extra = {"facts": facts, "metrics": metrics, "resumed_from": last, "resume_note": resume_note,
+             "data_hash": signature["data_hash"], "model_identity": signature["options"]["student_identity"],
              "first_loss": records[0]["loss"] if records else None,
              "last_loss": records[-1]["loss"] if records else None,
              "final": str(final), "merged": str(merged) if merged else None}
