@@ -30,7 +30,15 @@ from typing import Any, Iterable, Mapping, Sequence
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from naturalthoughts.core.datafiles import DATA_DIR, LEGACY_DATA_FILE, SHARD_ROWS, ShardWriter, clear_data, read_all
+from naturalthoughts.core.datafiles import (
+    DATA_DIR,
+    LEGACY_DATA_FILE,
+    SHARD_ROWS,
+    ShardWriter,
+    clear_data,
+    read_all,
+    sha256_file,
+)
 
 DATA_FILE = LEGACY_DATA_FILE  # the layout before sharding (still read); new folders hold DATA_DIR/part-*.parquet
 REJECTS_FILE = "rejects.parquet"
@@ -68,12 +76,9 @@ def hash_config(config: Mapping[str, Any]) -> str:
     return hashlib.sha256(stable_json(redact(config)).encode()).hexdigest()
 
 
-def hash_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
+def hash_file(path: str | os.PathLike) -> str:
+    """sha256 of a file's bytes (the hash every manifest records)."""
+    return sha256_file(path)
 
 
 def hash_input(path: str | os.PathLike) -> str:
