@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 DATA_DIR = "data"
@@ -329,3 +330,60 @@ def plan_slices(files: Sequence[Path], rows_per_slice: int) -> list[dict[str, An
             slices.append({"index": len(slices), "file": str(f), "offset": offset,
                            "rows": min(rows_per_slice, total - offset)})
     return slices
+
+
+def iter_take(path: str | os.PathLike, indices: Sequence[int], chunk_rows: int = READ_BATCH_ROWS,
+              columns: Sequence[str] | None = None, tmp_dir: str | os.PathLike | None = None) -> Iterator[pa.Table]:
+    """The rows at global positions ``indices`` in that order, ``chunk_rows`` at a time, reading the input once.
+
+    Random positions in a wanted order would make every chunk touch nearly every row group (a 100k selection from
+    2.8M rows: ~25 full reads of the pool). Instead one pass in storage order drops each wanted row into the bucket
+    file of its output chunk (a bucket sort on disk, ``tmp_dir``), and each bucket is then read and put in order.
+    Memory: one row group plus one output chunk.
+    """
+    import tempfile
+
+    import numpy as np
+
+    order = np.asarray(indices, dtype=np.int64)
+    if order.size <= chunk_rows:
+        yield take_rows(path, order, columns)
+        return
+    files = data_files(path)
+    schema = dataset_schema(files, columns)
+    rank = np.argsort(order, kind="stable")
+    wanted = order[rank]  # positions in storage order; rank[i] = output position of wanted[i]
+    with tempfile.TemporaryDirectory(prefix="nt-take-", dir=tmp_dir) as tmp:
+        buckets = [pq.ParquetWriter(Path(tmp) / f"{b:05d}.parquet", schema.append(pa.field("_rank", pa.int64())))
+                   for b in range((order.size + chunk_rows - 1) // chunk_rows)]
+        try:
+            _fill_buckets(files, schema, wanted, rank, chunk_rows, buckets)
+        finally:
+            for w in buckets:
+                w.close()
+        for b in range(len(buckets)):
+            part = pq.read_table(Path(tmp) / f"{b:05d}.parquet")
+            part = part.take(pc.sort_indices(part, [("_rank", "ascending")]))
+            yield part.drop_columns(["_rank"])
+
+
+def _fill_buckets(files: Sequence[Path], schema: pa.Schema, wanted: Any, rank: Any, chunk_rows: int,
+                  buckets: list) -> None:
+    import numpy as np
+
+    offset = 0
+    for f in files:
+        pf = pq.ParquetFile(f)
+        names = [c for c in schema.names if c in pf.schema_arrow.names]
+        for g in range(pf.num_row_groups):
+            n = pf.metadata.row_group(g).num_rows
+            lo, hi = np.searchsorted(wanted, [offset, offset + n])
+            if hi > lo:
+                group = _conform_table(pf.read_row_group(g, columns=names), schema)
+                rows = group.take(pa.array(wanted[lo:hi] - offset)).append_column("_rank", pa.array(rank[lo:hi]))
+                owner = rank[lo:hi] // chunk_rows
+                for b in np.unique(owner):
+                    buckets[b].write_table(rows.filter(pa.array(owner == b)))
+            offset += n
+    if offset and wanted.size and wanted[-1] >= offset:
+        raise IndexError(f"row positions must be below {offset}, got {int(wanted[-1])}")

@@ -288,16 +288,19 @@ def _selection_columns(input_path: str | os.PathLike) -> list[str] | None:
 def _write_selected(output: Any, input_path: str | os.PathLike, table: pa.Table | None,
                     result: SelectionResult) -> None:
     """Selected rows in selection order with ``selection_score``, read ``WRITE_CHUNK_ROWS`` at a time."""
-    from naturalthoughts.core.datafiles import take_rows
+    from naturalthoughts.core.datafiles import iter_take
 
     indices = np.asarray(result.indices, dtype=np.int64)
     scores = np.asarray(result.scores, dtype=np.float64)
-    for start in range(0, max(len(indices), 1), WRITE_CHUNK_ROWS):
-        part = indices[start:start + WRITE_CHUNK_ROWS]
-        rows = table.take(pa.array(part)) if table is not None else take_rows(input_path, part)
+    chunks = ([table.take(pa.array(indices[s:s + WRITE_CHUNK_ROWS])) for s in range(0, max(len(indices), 1),
+                                                                                    WRITE_CHUNK_ROWS)]
+              if table is not None else iter_take(input_path, indices, WRITE_CHUNK_ROWS, tmp_dir=output.out))
+    start = 0
+    for rows in chunks:
         if SCORE_COLUMN in rows.column_names:
             rows = rows.drop_columns([SCORE_COLUMN])
-        output.write(rows.append_column(SCORE_COLUMN, pa.array(scores[start:start + WRITE_CHUNK_ROWS], pa.float64())))
+        output.write(rows.append_column(SCORE_COLUMN, pa.array(scores[start:start + rows.num_rows], pa.float64())))
+        start += rows.num_rows
 
 
 def run_select(input_path: str | os.PathLike, out_dir: str | os.PathLike, strategy: str | Sequence[str], n: int | None, *,

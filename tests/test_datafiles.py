@@ -1,0 +1,113 @@
+"""Sharded stage data: shards cut at their limits, streamed back in order, named errors for missing or truncated
+shards, random access by position, and the legacy single-file layout."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from naturalthoughts.core.datafiles import (
+    ShardError,
+    ShardWriter,
+    count_rows,
+    data_files,
+    iter_batches,
+    iter_take,
+    plan_slices,
+    read_slice,
+    take_rows,
+)
+from naturalthoughts.core.store import StageOutput, read_table, write_parquet, write_stage
+
+
+def _table(n: int, start: int = 0) -> pa.Table:
+    return pa.table({"id": [f"r{i:05d}" for i in range(start, start + n)], "x": list(range(start, start + n)),
+                     "text": ["word " * (i % 50) for i in range(start, start + n)]})
+
+
+def test_shards_and_row_groups_are_cut_at_their_limits(tmp_path):
+    writer = ShardWriter(tmp_path, rows_per_shard=40, row_group_bytes=2_000)
+    for start in range(0, 100, 13):  # batches that straddle shard boundaries
+        writer.write(_table(min(13, 100 - start), start))
+    shards = writer.close()
+    assert [s["rows"] for s in shards] == [40, 40, 20]
+    assert [s["path"] for s in shards] == ["data/part-00000.parquet", "data/part-00001.parquet",
+                                           "data/part-00002.parquet"]
+    groups = [pq.ParquetFile(tmp_path / s["path"]).num_row_groups for s in shards]
+    assert all(g > 1 for g in groups[:2])  # 2 kB row groups: several per shard
+    assert not list((tmp_path / "data").glob("*.tmp"))
+
+
+def test_stream_order_and_values_survive_the_round_trip(tmp_path):
+    table = _table(250)
+    manifest = write_stage(tmp_path / "s", table, stage="t", config={}, rows_per_shard=60)
+    assert [o["rows"] for o in manifest.outputs] == [60, 60, 60, 60, 10]
+    assert count_rows(tmp_path / "s") == 250
+    streamed = pa.Table.from_batches(list(iter_batches(tmp_path / "s", columns=["id", "x"], batch_rows=17)))
+    assert streamed.to_pylist() == table.select(["id", "x"]).to_pylist()
+    assert read_table(tmp_path / "s").equals(table)
+
+
+def test_missing_truncated_and_edited_shards_are_named_errors(tmp_path):
+    write_stage(tmp_path / "s", _table(100), stage="t", config={}, rows_per_shard=30)
+    shard = tmp_path / "s" / "data" / "part-00001.parquet"
+    body = shard.read_bytes()
+    shard.write_bytes(body[: len(body) // 2])
+    with pytest.raises(ShardError, match="part-00001.parquet: truncated or not a Parquet file"):
+        read_table(tmp_path / "s")
+    write_parquet(_table(5), shard)
+    with pytest.raises(ShardError, match="holds 5 rows but the manifest records 30"):
+        list(iter_batches(tmp_path / "s"))
+    shard.unlink()
+    with pytest.raises(ShardError, match="part-00001.parquet: listed in .* but missing"):
+        data_files(tmp_path / "s")
+
+
+def test_incomplete_folder_is_refused(tmp_path):
+    out = StageOutput(tmp_path / "s", rows_per_shard=10)
+    out.write(_table(25))
+    with pytest.raises(FileNotFoundError, match="incomplete"):
+        read_table(tmp_path / "s")  # shards on disk, but no manifest and no _SUCCESS yet
+    out.finish(stage="t", config={})
+    assert read_table(tmp_path / "s").num_rows == 25
+
+
+def test_legacy_single_file_folder_still_reads(tmp_path):
+    folder = tmp_path / "old"
+    folder.mkdir()
+    write_parquet(_table(12), folder / "data.parquet")
+    (folder / "manifest.json").write_text(json.dumps({"stage": "generate", "outputs": [
+        {"path": "data.parquet", "rows": 12, "sha256": "x"}]}))
+    (folder / "_SUCCESS").write_text("")
+    assert read_table(folder).num_rows == 12 and data_files(folder) == [folder / "data.parquet"]
+    assert [b.num_rows for b in iter_batches(folder, batch_rows=5)] == [5, 5, 2]
+
+
+def test_an_overwrite_leaves_nothing_stale(tmp_path):
+    write_stage(tmp_path / "s", _table(100), stage="t", config={}, rows_per_shard=10,
+                rejects=pa.table({"id": ["x"], "reject_reason": ["bad"]}))
+    write_stage(tmp_path / "s", _table(15), stage="t", config={}, rows_per_shard=10)
+    assert sorted(p.name for p in (tmp_path / "s" / "data").iterdir()) == ["part-00000.parquet", "part-00001.parquet"]
+    assert not (tmp_path / "s" / "rejects.parquet").exists()  # an earlier run's rejects never survive
+    assert read_table(tmp_path / "s").num_rows == 15
+
+
+def test_random_access_by_position(tmp_path):
+    table = _table(500)
+    write_stage(tmp_path / "s", table, stage="t", config={}, rows_per_shard=64)
+    order = np.random.default_rng(3).permutation(500)[:321]
+    assert take_rows(tmp_path / "s", order, ["x"]).column("x").to_pylist() == order.tolist()
+    chunks = list(iter_take(tmp_path / "s", order, chunk_rows=40))
+    assert [c.num_rows for c in chunks] == [40] * 8 + [1]
+    assert pa.concat_tables(chunks).to_pylist() == table.take(pa.array(order)).to_pylist()
+    with pytest.raises(IndexError):
+        take_rows(tmp_path / "s", [500])
+    files = data_files(tmp_path / "s")
+    assert read_slice(files[1], 10, 5).column("x").to_pylist() == list(range(74, 79))
+    slices = plan_slices(files, 50)
+    assert sum(s["rows"] for s in slices) == 500 and slices[1] == {"index": 1, "file": str(files[0]),
+                                                                    "offset": 50, "rows": 14}
