@@ -56,7 +56,7 @@ SENTENCES = [
     "The question asks for the value we need.", "First, let me set up the equation.",
     "Let me verify this by substituting back.", "Wait, that's not right, let me redo the step.",
     "Alternatively, we could use a different method.", "Case 1: the value is positive.",
-    "This is similar to a problem I have seen before.", "Recall that the formula for this is standard.",
+    "This reminds me of a problem I have seen before.", "Recall that the formula for this is standard.",
     "So far we have found the first part.", "A rough estimate gives about the same size, which seems reasonable.",
     "Hmm, I'm not sure this is the right reading.", "Try small cases to see the pattern.",
     "Working backwards from the goal, we need the last step to hold.", "Multiply both sides by two.",

@@ -46,7 +46,7 @@ def test_real_model_judges_return_valid_labels_or_error_codes_and_resume_from_ca
     assert row["topic"] is None or labels.topics[row["topic"]][0] == row["domain"]
     assert _allowed_error(row["domain_error"])
     assert (row["strategies"] is not None and set(row["strategies"]) <= set(taxonomy.names)) or row["strategies_error"] == JUDGE_INVALID
-    assert row["num_steps"] == 2
+    assert row["num_steps"] == 1  # one short paragraph: one step (steps.py: a paragraph break or pivot alone is none)
     assert (row["verbosity"] is not None and 0 <= row["verbosity"] <= 10) or row["verbosity_error"] == JUDGE_INVALID
     assert isinstance(row["second_answer"], str) and row["second_answer"]
     assert row["agree"] in (True, False) or row["disagreement_error"] in (JUDGE_INVALID, "needs_judge")

@@ -85,8 +85,8 @@ def test_annotator_columns_density_and_explicit_nulls():
     trace = TRACES["restating_problem"] + "\n\n" + TRACES["self_verification"] + "\n\n" + TRACES["backtracking"] + " So 16."
     out = a.annotate_batch(_batch([trace, "", None, "这是一个中文推理过程，没有英文提示词。" * 3, "x" * 400_000]), None)
     assert out["strategies"][0] == ["self_verification", "backtracking", "restating_problem"]
-    assert out["num_strategies"][0] == 3 and out["num_steps"][0] == 4  # 3 paragraphs + the "So" pivot
-    assert out["reasoning_density"][0] == pytest.approx(3 / 4)
+    assert out["num_strategies"][0] == 3 and out["num_steps"][0] == 3  # 3 paragraphs, each with new content
+    assert out["reasoning_density"][0] == pytest.approx(1.0)
     assert out["strategies_error"][:4] == [None, "empty_reasoning", "no_reasoning", "non_english_text"]
     assert out["strategies"][1] is None and out["num_steps"][2] is None
     assert out["strategies"][4] == [] and out["num_strategies"][4] == 0  # a 100k-token trace: handled, no cue

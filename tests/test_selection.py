@@ -10,9 +10,9 @@ import pyarrow as pa
 import pytest
 
 from naturalthoughts.stages.selection import select
-from naturalthoughts.stages.selection.base import acceptance_passes, balanced_quotas, round_robin
+from naturalthoughts.stages.selection.base import SelectionError, acceptance_passes, balanced_quotas, round_robin
 from naturalthoughts.stages.selection.long import long_probability
-from naturalthoughts.stages.selection.strategies import strategy_probability
+from naturalthoughts.stages.selection.strategies import resolve_band, resolve_min_density, strategy_probability
 
 
 def make_pool(rows: int, **columns) -> pa.Table:
@@ -121,6 +121,70 @@ def test_strategies_downsamples_low_density():
     pool = make_pool(400, num_strategies=k, num_steps=steps)
     r = select(pool, "strategies", 200, seed=1, low_density_rate=0.0)
     assert set(selected_values(pool, r, "num_steps")) == {6}
+
+
+def test_quantile_band_gives_the_documented_r_min_r_max():
+    k = np.arange(1, 101)  # 1..100: the 25 % quantile (method lower) is 25, the 75 % one (method higher) 76
+    assert resolve_band(k, "quantiles:0.25,0.75") == (25, 76)
+    assert resolve_band(k, "fixed", 4, 8) == (4, 8)
+    assert resolve_band(np.full(10, 3), "quantiles:0.2,0.8") == (3, 4)  # a constant pool still gets a band
+    for bad in ("quantiles:0.8,0.2", "quantiles:0.5", "quantiles:a,b", "quantiles:0.1,1.5", "percentiles:0.1,0.9"):
+        with pytest.raises(SelectionError):
+            resolve_band(k, bad)
+
+
+def test_strategies_reports_the_band_it_used():
+    # A lexical-scale pool: counts 1..6, so the paper's 5..8 band holds only the tail (5, 6).
+    k = np.tile(np.arange(1, 7), 100)
+    pool = make_pool(len(k), num_strategies=k, num_steps=k)
+    fixed = select(pool, "strategies", 100, seed=0, out_of_band_rate=0.0)
+    assert fixed.stages[-1]["report"]["r_band"] == "fixed"
+    assert (fixed.stages[-1]["report"]["r_min"], fixed.stages[-1]["report"]["r_max"]) == (4, 8)
+    assert set(selected_values(pool, fixed, "num_strategies")) == {5, 6}
+    quant = select(pool, "strategies", 200, seed=0, out_of_band_rate=0.0, r_band="quantiles:0.25,0.75")
+    rep = quant.stages[-1]["report"]
+    assert rep["r_band"] == "quantiles:0.25,0.75" and (rep["r_min"], rep["r_max"]) == (2, 5)
+    assert set(selected_values(pool, quant, "num_strategies")) == {3, 4, 5}  # the middle of the pool
+    assert quant.params["options"]["strategies"]["r_band"] == "quantiles:0.25,0.75"
+
+
+def test_cli_r_band_is_recorded_in_the_manifest(tmp_path, capsys):
+    import json
+
+    import pyarrow.parquet as pq
+
+    from naturalthoughts.main import main
+
+    k = np.tile(np.arange(1, 7), 50)
+    src = tmp_path / "in.parquet"
+    pq.write_table(make_pool(len(k), num_strategies=k, num_steps=k), src)
+    rc = main(["select", "--in", str(src), "--out", str(tmp_path / "sel"), "--strategy", "strategies", "--n", "40",
+               "--r-band", "quantiles:0.25,0.75", "--min-density", "quantile:0.3"])
+    assert rc == 0 and "selected 40 of 300" in capsys.readouterr().out
+    manifest = json.loads((tmp_path / "sel" / "manifest.json").read_text())
+    assert manifest["config"]["options"]["strategies"]["r_band"] == "quantiles:0.25,0.75"
+    report = manifest["extra"]["stages"][-1]["report"]
+    assert (report["r_band"], report["r_min"], report["r_max"]) == ("quantiles:0.25,0.75", 2, 5)
+    assert report["density_rule"] == "quantile:0.3"
+    rc = main(["select", "--in", str(src), "--out", str(tmp_path / "bad"), "--strategy", "strategies", "--n", "40",
+               "--r-band", "quantiles:0.9,0.1"])
+    assert rc == 2 and "LO < HI" in capsys.readouterr().err
+
+
+def test_density_quantile_flags_the_least_dense_rows():
+    k = np.full(400, 4)
+    steps = np.r_[np.full(300, 5), np.full(100, 20)]  # every row has fewer strategies than steps
+    assert resolve_min_density(k, steps, 1.0) == 1.0 and resolve_min_density(k, steps, "0.5") == 0.5
+    assert resolve_min_density(k, steps, "quantile:0.5") == pytest.approx(0.8)
+    pool = make_pool(400, num_strategies=k, num_steps=steps)
+    literal = select(pool, "strategies", 10, seed=0, r_min=3, r_max=5)
+    assert literal.stages[-1]["report"]["pool_low_density"] == 400  # the paper's rule flags everyone
+    quant = select(pool, "strategies", 300, seed=0, r_min=3, r_max=5, min_density="quantile:0.5", low_density_rate=0.0)
+    rep = quant.stages[-1]["report"]
+    assert rep["density_rule"] == "quantile:0.5" and rep["min_density"] == pytest.approx(0.8)
+    assert rep["pool_low_density"] == 100 and set(selected_values(pool, quant, "num_steps")) == {5}
+    with pytest.raises(SelectionError):
+        resolve_min_density(k, steps, "quantile:2")
 
 
 # ------------------------------------------------------------------------------------------------- topic

@@ -33,11 +33,13 @@ _OPTION_FLAGS: dict[str, tuple[str, type, str]] = {
     "--r-max": ("r_max", int, "strategies: downsample rows with more than R_max (default 8)"),
     "--out-of-band-rate": ("out_of_band_rate", float, "strategies: per-pass keep probability out of band (default 0.1)"),
     "--low-density-rate": ("low_density_rate", float, "strategies: keep factor for strategies < steps (default 0.5)"),
-    "--min-density": ("min_density", str, "strategies: low density means strategies < this x steps (default 1.0); "
-                      "quantile:Q uses the pool's Q-quantile of strategies/steps"),
-    "--r-band": ("r_band", str, "strategies: fixed (R_min/R_max from --r-min/--r-max, the paper's 4/8; default, use with "
-                 "the judge) or quantiles:LO,HI (band from the pool's own |S| distribution; the implied R_min/R_max "
-                 "are recorded in the manifest)"),
+    "--min-density": ("min_density", str, ("strategies: low density means strategies < this x steps (default 1.0); "
+                                           "quantile:Q uses the pool's Q-quantile of strategies/steps")),
+    "--r-band": ("r_band", str, ("strategies: fixed (R_min/R_max from --r-min/--r-max, the paper's 4/8; default, use "
+                                 "with the judge) or quantiles:LO,HI (band from the pool's own |S| distribution; the "
+                                 "implied R_min/R_max are recorded in the manifest)")),
+    "--min-difficulty": ("min_difficulty", float, ("strategies: rank only rows with difficulty >= this (the "
+                                                   "'difficulty' annotator, 0-10; default: no filter)")),
     "--method": ("method", str, "semantic: auto | hdbscan | kmeans | kcenter (auto: hdbscan up to 100k rows)"),
     "--clusters": ("clusters", int, "semantic kmeans/kcenter: number of clusters (default rows/100, at most 1000)"),
     "--pca-dims": ("pca_dims", int, "semantic hdbscan: PCA dimensions before clustering (default 32)"),

@@ -83,6 +83,11 @@ ANNOTATION_FIELDS: dict[str, list[pa.Field]] = {
         pa.field("verbosity_method", pa.string()),  # "heuristic" | "judge"
         pa.field("verbosity_error", pa.string()),
     ],
+    "difficulty": [
+        pa.field("difficulty", pa.int8()),  # 0 (a common fact) .. 10 (research-level knowledge and reasoning)
+        pa.field("difficulty_method", pa.string()),  # "proxy" | "judge"
+        pa.field("difficulty_error", pa.string()),
+    ],
     "disagreement": [
         pa.field("second_answer", pa.string()),  # the non-reasoning model's answer
         pa.field("agree", pa.bool_()),  # teacher vs second model; null when undecidable

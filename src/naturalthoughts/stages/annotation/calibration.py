@@ -1,5 +1,9 @@
 """The hand-labelled calibration set and how the no-LLM annotators score against it.
 
+``data/calibration/project-written.jsonl`` adds 12 short traces written for this project, text included, so the
+agreement can be checked anywhere; they were written after the tuning by someone who knew the cue lists, so they
+are a regression fixture, not an evaluation.
+
 ``data/calibration/r1-distill-labels.jsonl`` holds 64 real reasoning traces (DeepSeek-R1-Distill Qwen-32B,
 Llama-70B and Qwen-14B answering 64 different general-reasoning questions), each labelled by hand with the
 strategies present (taxonomy ``strategies-v1``), the number of reasoning steps in the paper's sense and a 0-10
@@ -20,14 +24,16 @@ import hashlib
 import json
 import subprocess
 import sys
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
 DEFAULT_LABELS = "r1-distill-labels"
+PROJECT_WRITTEN = "project-written"  # 12 short traces written for the project, text included (a regression fixture)
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,9 @@ class CalibrationRecord:
     strategies: tuple[str, ...]
     num_steps: int
     verbosity: int
+    text: str | None = None  # only for the project's own written traces; third-party texts are read from source
+    difficulty: int | None = None  # 0-10 cognitive difficulty of the question (OmniThought's notion)
+    question_source: dict[str, Any] | None = None  # path + list index of the question in the source repository
 
 
 def load_labels(name_or_path: str = DEFAULT_LABELS) -> list[CalibrationRecord]:
@@ -55,7 +64,8 @@ def load_labels(name_or_path: str = DEFAULT_LABELS) -> list[CalibrationRecord]:
         if line.strip():
             obj = json.loads(line)
             records.append(CalibrationRecord(obj["id"], obj["source"], obj["model"], obj["split"],
-                                             tuple(obj["strategies"]), int(obj["num_steps"]), int(obj["verbosity"])))
+                                             tuple(obj["strategies"]), int(obj["num_steps"]), int(obj["verbosity"]),
+                                             obj.get("text"), obj.get("difficulty"), obj.get("question_source")))
     return records
 
 
@@ -68,12 +78,20 @@ def _read_source_file(source_dir: Path, commit: str, path: str) -> bytes:
                           capture_output=True).stdout
 
 
-def load_texts(records: Sequence[CalibrationRecord], source_dir: str | Path) -> dict[str, str]:
-    """Trace text per record id, read from a snapshot of the source repository; hashes must match."""
-    source_dir = Path(source_dir)
+def load_texts(records: Sequence[CalibrationRecord], source_dir: str | Path | None = None) -> dict[str, str]:
+    """Trace text per record id: inline for written records, else read from a snapshot of the source repository.
+
+    Hashes must match. ``source_dir`` may be None when every record carries its text.
+    """
     files: dict[tuple[str, str], list] = {}
     texts = {}
     for rec in records:
+        if rec.text is not None:
+            texts[rec.id] = rec.text
+            continue
+        if source_dir is None:
+            raise ValueError(f"calibration text {rec.id} lives in {rec.source['repo']}; pass a snapshot of it as source_dir")
+        source_dir = Path(source_dir)
         key = (rec.source["commit"], rec.source["path"])
         if key not in files:
             files[key] = json.loads(_read_source_file(source_dir, *key))
@@ -82,6 +100,28 @@ def load_texts(records: Sequence[CalibrationRecord], source_dir: str | Path) -> 
             raise ValueError(f"calibration text {rec.id} does not match its recorded SHA-256; wrong snapshot?")
         texts[rec.id] = text
     return texts
+
+
+def load_questions(records: Sequence[CalibrationRecord], source_dir: str | Path) -> dict[str, str]:
+    """Question text per record id (records with a ``question_source``), from the snapshot's Python list literal.
+
+    The source keeps its questions as ``messages = [{"role": "user", "content": ...}, ...]`` in a ``.py`` file; it
+    is read with ``ast.literal_eval``, never executed.
+    """
+    import ast
+
+    lists: dict[str, list] = {}
+    out = {}
+    for rec in records:
+        if not rec.question_source:
+            continue
+        path = rec.question_source["path"]
+        if path not in lists:
+            tree = ast.parse(_read_source_file(Path(source_dir), rec.source["commit"], path).decode("utf-8"))
+            lists[path] = next(ast.literal_eval(node.value) for node in tree.body
+                               if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "messages")
+        out[rec.id] = lists[path][rec.question_source["index"]]["content"]
+    return out
 
 
 # ------------------------------------------------------------------------------------------------ metrics
@@ -115,7 +155,7 @@ def distribution_checks(num_strategies: Sequence[int], num_steps: Sequence[int],
     k, s, v = (np.asarray(x, float) for x in (num_strategies, num_steps, verbosity))
     hist = np.bincount(v.astype(int), minlength=11) if len(v) else np.zeros(11, int)
     return {
-        "rows": int(len(k)),
+        "rows": len(k),
         "mean_strategies": round(float(k.mean()), 2) if len(k) else None,
         "share_in_band": round(float(((k > r_min) & (k <= r_max)).mean()), 3) if len(k) else None,
         "median_steps": float(np.median(s)) if len(s) else None,
@@ -141,6 +181,21 @@ def evaluate(records: Sequence[CalibrationRecord], texts: dict[str, str],
         "predicted": distribution_checks([len(p[0]) for p in predicted], [p[1] for p in predicted], [p[2] for p in predicted]),
         "labels": distribution_checks([len(x) for x in labels], [r.num_steps for r in records], [r.verbosity for r in records]),
     }
+
+
+def evaluate_difficulty(records: Sequence[CalibrationRecord], texts: dict[str, str],
+                        questions: dict[str, str]) -> dict[str, Any]:
+    """Spearman of the ``difficulty`` proxy against the labels, per split, with and without the trace."""
+    from naturalthoughts.stages.annotation.difficulty import proxy_difficulty
+
+    out: dict[str, Any] = {}
+    for split in ("tune", "holdout", "all"):
+        rows = [r for r in records if r.difficulty is not None and r.id in questions and split in ("all", r.split)]
+        labels = [r.difficulty for r in rows]
+        out[split] = {"rows": len(rows),
+                      "spearman_with_trace": round(spearman(labels, [proxy_difficulty(questions[r.id], texts[r.id]) for r in rows]), 3),
+                      "spearman_question_only": round(spearman(labels, [proxy_difficulty(questions[r.id]) for r in rows]), 3)}
+    return out
 
 
 def fit_verbosity_map(records: Sequence[CalibrationRecord], texts: dict[str, str]) -> dict[str, Any]:
@@ -195,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     annotate, names = default_annotate()
     report = {split: evaluate([r for r in records if split == "all" or r.split == split], texts, annotate, names)
               for split in ("tune", "holdout", "all")}
+    written = load_labels(PROJECT_WRITTEN)
+    report["project_written"] = evaluate(written, load_texts(written), annotate, names)
+    report["difficulty_proxy"] = evaluate_difficulty(records, texts, load_questions(records, args.source))
     json.dump(report, sys.stdout, indent=1)
     print()
     return 0

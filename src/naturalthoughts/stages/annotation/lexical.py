@@ -58,7 +58,7 @@ def _trie_pattern(words: list[str]) -> str:
 
 _QUOTE_RE = re.compile(r'"[^"\n]{1,300}"|\u201c[^\u201d\n]{1,300}\u201d')
 # A negation, then at most two words, then the end of the window (the cue starts right after it).
-_NEGATION_RE = re.compile(r"(?:\bnot|\bno need to|n't|\bnever|\bwithout)\s+(?:[a-z']+\s+){0,2}$")
+_NEGATION_RE = re.compile(r"(?:\bnot|\bno need|n't|\bnever|\bwithout)\s+(?:[a-z']+\s+){0,2}$")
 _NEGATION_WINDOW = 32  # characters before a cue that the negation rule looks at
 
 

@@ -8,6 +8,7 @@ from this dict. Options are passed as ``{annotator}_{option}`` (``domain_method=
 from __future__ import annotations
 
 from naturalthoughts.stages.annotation.base import AnnotationError, Annotator
+from naturalthoughts.stages.annotation.difficulty import DifficultyAnnotator
 from naturalthoughts.stages.annotation.disagreement import DisagreementAnnotator
 from naturalthoughts.stages.annotation.domain import DomainAnnotator
 from naturalthoughts.stages.annotation.embedding import EmbeddingAnnotator
@@ -20,6 +21,7 @@ ANNOTATORS: dict[str, type[Annotator]] = {
     "domain": DomainAnnotator,  # 13 SuperGPQA disciplines + field; embedding zero-shot | LLM judge
     "strategies": StrategiesAnnotator,  # meta-reasoning strategies, steps, density; lexical | judge | both
     "verbosity": VerbosityAnnotator,  # 0-10; heuristic approximation | LLM judge
+    "difficulty": DifficultyAnnotator,  # 0-10 cognitive difficulty of the question; uncalibrated proxy | LLM judge
     "disagreement": DisagreementAnnotator,  # second no-think model vs teacher (+ reference); checks, then judge
     "embedding": EmbeddingAnnotator,  # question embeddings (all-MiniLM-L6-v2 by default)
 }

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -76,7 +76,7 @@ def raw_verbosity(text: str) -> float:
     return 0.4 * f["repetition"] + 0.3 * f["restarts"] + 0.3 * f["compressibility"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def verbosity_map(name: str = "verbosity-map") -> tuple[tuple[float, ...], tuple[float, ...]]:
     """(raw knots, score knots) of the packaged monotone map from :func:`raw_verbosity` to the 0-10 label scale."""
     data = json.loads(resources.files("naturalthoughts").joinpath("data", "calibration", f"{name}.json").read_text(encoding="utf-8"))

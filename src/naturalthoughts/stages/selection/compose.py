@@ -140,27 +140,10 @@ def select(table: pa.Table, strategy: str | Sequence[str], n: int | None, *, see
         SelectionError: unknown strategy or option, a missing column (naming the annotator that writes it),
             ``n <= 0``, or fewer eligible rows than ``n`` without ``allow_short``.
     """
-    if n is None and budget_tokens is None:
-        raise SelectionError("give n (rows) or budget_tokens (trace tokens), or both")
-    if n is not None and (isinstance(n, bool) or int(n) != n or n <= 0):
-        raise SelectionError(f"n must be a positive integer, got {n!r}")
-    if budget_tokens is not None and budget_tokens <= 0:
-        raise SelectionError(f"budget_tokens must be positive, got {budget_tokens!r}")
+    _check_size(n, budget_tokens)
     chain = parse_chain(strategy)
-    known = {k for name, _ in chain for k in STRATEGIES[name].options}
-    unknown = sorted(k for k in options if k not in known)
-    if unknown:
-        raise SelectionError(f"option(s) {', '.join(unknown)} not used by {'+'.join(c for c, _ in chain)}; "
-                             f"its options: {', '.join(sorted(known)) or '(none)'}")
-    stage_opts = [_stage_options(name, options) for name, _ in chain]
-    stage_columns = []
-    for (name, _), opts in zip(chain, stage_opts):
-        strat = STRATEGIES[name]
-        cols = strat.columns + (strat.column_options(opts) if strat.column_options else ())
-        for col in cols:
-            if col not in table.column_names:
-                raise SelectionError(missing_column_message(name, col, table.column_names))
-        stage_columns.append(cols)
+    stage_opts = _chain_options(chain, options)
+    stage_columns = _required_columns(table, chain, stage_opts)
     token_cols = _token_columns(table) if budget_tokens is not None else ()
 
     pool = Pool(table)
@@ -170,6 +153,68 @@ def select(table: pa.Table, strategy: str | Sequence[str], n: int | None, *, see
     if token_cols:
         active = excluded.drop_invalid(pool, active, token_cols)
         tokens = sum(pool.numeric(c) for c in token_cols)
+    ranking, active, stages = _run_chain(pool, chain, stage_opts, stage_columns, active, excluded, tokens,
+                                         n=n, budget_tokens=budget_tokens, allow_short=allow_short, seed=seed)
+    order = _final_order(ranking, tokens, n, budget_tokens, allow_short, pool, excluded)
+    scores = _scores(ranking, len(order), len(active))
+    stages[-1]["rows_out"] = int(len(order))
+    indices = pool.source_index[order]
+    ids = [str(v) for v in table.column(pool.key).take(pa.array(indices, type=pa.int64())).to_pylist()]
+    params = {"strategy": "+".join(f"{c}:{k}" if k else c for c, k in chain), "n": n, "budget_tokens": budget_tokens,
+              "seed": seed, "allow_short": allow_short,
+              "options": {name: {k: _describe_value(v) for k, v in opts.items()}
+                          for (name, _), opts in zip(chain, stage_opts)}}
+    counts: dict[str, Any] = {"in": pool.num_rows, "eligible": int(len(active)),
+                              "excluded": dict(sorted(excluded.counts.items())), "selected": int(len(order))}
+    if tokens is not None:
+        counts["selected_trace_tokens"] = int(tokens[order].sum())
+    result = SelectionResult(indices=indices, scores=scores, ids=ids, key=pool.key, params=params, counts=counts,
+                             stages=stages)
+    if report:
+        from naturalthoughts.stages.selection.report import compare
+
+        result.report = compare(table, indices)
+    return result
+
+
+def _check_size(n: int | None, budget_tokens: int | None) -> None:
+    if n is None and budget_tokens is None:
+        raise SelectionError("give n (rows) or budget_tokens (trace tokens), or both")
+    if n is not None and (isinstance(n, bool) or int(n) != n or n <= 0):
+        raise SelectionError(f"n must be a positive integer, got {n!r}")
+    if budget_tokens is not None and budget_tokens <= 0:
+        raise SelectionError(f"budget_tokens must be positive, got {budget_tokens!r}")
+
+
+def _chain_options(chain: list[tuple[str, int | None]], options: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each stage's own options; an option no stage of the chain uses is an error listing the ones it has."""
+    known = {k for name, _ in chain for k in STRATEGIES[name].options}
+    unknown = sorted(k for k in options if k not in known)
+    if unknown:
+        raise SelectionError(f"option(s) {', '.join(unknown)} not used by {'+'.join(c for c, _ in chain)}; "
+                             f"its options: {', '.join(sorted(known)) or '(none)'}")
+    return [_stage_options(name, options) for name, _ in chain]
+
+
+def _required_columns(table: pa.Table, chain: list[tuple[str, int | None]],
+                      stage_opts: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+    """The columns each stage reads; a missing one fails before any work, naming the annotator that writes it."""
+    stage_columns = []
+    for (name, _), opts in zip(chain, stage_opts):
+        strat = STRATEGIES[name]
+        cols = strat.columns + (strat.column_options(opts) if strat.column_options else ())
+        for col in cols:
+            if col not in table.column_names:
+                raise SelectionError(missing_column_message(name, col, table.column_names))
+        stage_columns.append(cols)
+    return stage_columns
+
+
+def _run_chain(pool: Pool, chain: list[tuple[str, int | None]], stage_opts: list[dict[str, Any]],
+               stage_columns: list[tuple[str, ...]], active: np.ndarray, excluded: Exclusions,
+               tokens: np.ndarray | None, *, n: int | None, budget_tokens: int | None, allow_short: bool,
+               seed: int) -> tuple[Ranking, np.ndarray, list[dict[str, Any]]]:
+    """Filters narrow the pool, ``name:COUNT`` stages keep their first COUNT, the last stage ranks it."""
     stages: list[dict[str, Any]] = []
     ranking = Ranking(order=np.zeros(0, dtype=np.int64))
     for i, ((name, count), opts, cols) in enumerate(zip(chain, stage_opts, stage_columns)):
@@ -190,13 +235,19 @@ def select(table: pa.Table, strategy: str | Sequence[str], n: int | None, *, see
         else:
             limit = int(count)
         rng = make_rng(seed, i, name)
-        ranking = strat.rank(pool, active, rng, limit, **_accepted(strat.rank, opts)) if len(active) else Ranking(order=active)
+        ranking = (strat.rank(pool, active, rng, limit, **_accepted(strat.rank, opts)) if len(active)
+                   else Ranking(order=active))
         if not final:
             active = np.sort(ranking.order[:count])
             stages.append({**stage, "role": f"sample:{count}", "rows_out": int(len(active)), "report": ranking.report})
         else:
             stages.append({**stage, "role": "sample", "report": ranking.report})
+    return ranking, active, stages
 
+
+def _final_order(ranking: Ranking, tokens: np.ndarray | None, n: int | None, budget_tokens: int | None,
+                 allow_short: bool, pool: Pool, excluded: Exclusions) -> np.ndarray:
+    """The final ranking cut by the token budget and N; too few rows is an error unless ``allow_short``."""
     order = ranking.order
     if tokens is not None:
         cumulative = np.cumsum(tokens[order])
@@ -206,23 +257,7 @@ def select(table: pa.Table, strategy: str | Sequence[str], n: int | None, *, see
     cut_by_budget = tokens is not None and len(order) < len(ranking.order)
     if n is not None and len(order) < n and not cut_by_budget and not allow_short:
         raise _too_few(n, len(order), pool.num_rows, excluded, ranked=True)
-    scores = _scores(ranking, len(order), len(active))
-    stages[-1]["rows_out"] = int(len(order))
-    indices = pool.source_index[order]
-    ids = [str(v) for v in table.column(pool.key).take(pa.array(indices, type=pa.int64())).to_pylist()]
-    params = {"strategy": "+".join(f"{c}:{k}" if k else c for c, k in chain), "n": n, "budget_tokens": budget_tokens,
-              "seed": seed, "allow_short": allow_short,
-              "options": {name: {k: _describe_value(v) for k, v in opts.items()} for (name, _), opts in zip(chain, stage_opts)}}
-    counts: dict[str, Any] = {"in": pool.num_rows, "eligible": int(len(active)), "excluded": dict(sorted(excluded.counts.items())),
-                              "selected": int(len(order))}
-    if tokens is not None:
-        counts["selected_trace_tokens"] = int(tokens[order].sum())
-    result = SelectionResult(indices=indices, scores=scores, ids=ids, key=pool.key, params=params, counts=counts, stages=stages)
-    if report:
-        from naturalthoughts.stages.selection.report import compare
-
-        result.report = compare(table, indices)
-    return result
+    return order
 
 
 def _final_limit(n: int | None, budget: int | None, tokens: np.ndarray | None, active: np.ndarray) -> int:

@@ -24,6 +24,9 @@ downsamples most rows; ``quantile:0.25`` downsamples the least dense quarter.
 
 Every ranking reports the band and density threshold it used (``r_band``, ``r_min``, ``r_max``, ``min_density``).
 
+``min_difficulty`` (default: none) adds the ``difficulty`` annotation (0-10) as a filter: rows below it are not
+ranked at all (the paper's aim is "difficult examples that require more diverse reasoning strategies").
+
 The paper does not give the downsampling rates. They are parameters here: a row is kept per pass with
 probability ``out_of_band_rate`` (default 0.1) if out of band, times ``low_density_rate`` (default 0.5) if low
 density, 1.0 otherwise; passes repeat until N (as for ``long``), so preferred rows come first and downsampled
@@ -97,14 +100,18 @@ def strategy_probability(num_strategies: np.ndarray, num_steps: np.ndarray, *, r
 
 def rank_strategies(pool: Pool, active: np.ndarray, rng: np.random.Generator, limit: int, r_min: int = 4,
                     r_max: int = 8, out_of_band_rate: float = 0.1, low_density_rate: float = 0.5,
-                    min_density: float | str = 1.0, r_band: str = "fixed") -> Ranking:
+                    min_density: float | str = 1.0, r_band: str = "fixed",
+                    min_difficulty: float | None = None) -> Ranking:
     k = pool.numeric("num_strategies")[active]
     steps = pool.numeric("num_steps")[active]
+    hard_enough = (pool.numeric("difficulty")[active] >= float(min_difficulty) if min_difficulty is not None
+                   else np.ones(len(active), bool))
     band_min, band_max = resolve_band(k, r_band, r_min, r_max)
     density = resolve_min_density(k, steps, min_density)
     p, out_of_band, low_density = strategy_probability(k, steps, r_min=band_min, r_max=band_max,
                                                        out_of_band_rate=out_of_band_rate,
                                                        low_density_rate=low_density_rate, min_density=density)
+    p = np.where(hard_enough, p, 0.0)  # never ranked
     order, _ = acceptance_passes(p, rng)
     taken = order[:limit]
     report: dict[str, Any] = {
@@ -119,6 +126,9 @@ def rank_strategies(pool: Pool, active: np.ndarray, rng: np.random.Generator, li
         "selected_out_of_band": int(out_of_band[taken].sum()),
         "selected_low_density": int(low_density[taken].sum()),
     }
+    if min_difficulty is not None:
+        report["min_difficulty"] = min_difficulty
+        report["pool_below_min_difficulty"] = int((~hard_enough).sum())
     return Ranking(order=active[order], scores=p[order], report=report)
 
 
@@ -129,5 +139,6 @@ STRATEGY = Strategy(
     columns=("num_strategies", "num_steps"),
     rank=rank_strategies,
     options={"r_min": 4, "r_max": 8, "out_of_band_rate": 0.1, "low_density_rate": 0.5, "min_density": 1.0,
-             "r_band": "fixed"},
+             "r_band": "fixed", "min_difficulty": None},
+    column_options=lambda o: ("difficulty",) if o.get("min_difficulty") is not None else (),
 )
