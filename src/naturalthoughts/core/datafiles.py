@@ -280,21 +280,7 @@ def take_rows(path: str | os.PathLike, indices: Sequence[int], columns: Sequence
         return schema.empty_table()
     sorted_pos = np.argsort(order, kind="stable")
     wanted = order[sorted_pos]
-    pieces: list[pa.Table] = []
-    total = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
-    if wanted[0] < 0 or wanted[-1] >= total:
-        raise IndexError(f"{Path(path)}: row positions must be in 0..{total - 1}, got {int(wanted[0])}..{int(wanted[-1])}")
-    offset = 0
-    for f in files:
-        pf = pq.ParquetFile(f)
-        names = [c for c in schema.names if c in pf.schema_arrow.names]
-        for g in range(pf.num_row_groups):
-            n = pf.metadata.row_group(g).num_rows
-            lo, hi = np.searchsorted(wanted, [offset, offset + n])
-            if hi > lo:
-                group = _conform_table(pf.read_row_group(g, columns=names), schema)
-                pieces.append(group.take(pa.array(wanted[lo:hi] - offset)))
-            offset += n
+    pieces = [rows for _, _, rows in _wanted_rows(files, schema, wanted)]
     picked = pa.concat_tables(pieces) if pieces else schema.empty_table()
     inverse = np.empty_like(sorted_pos)
     inverse[sorted_pos] = np.arange(sorted_pos.size)
@@ -371,19 +357,30 @@ def _fill_buckets(files: Sequence[Path], schema: pa.Schema, wanted: Any, rank: A
                   buckets: list) -> None:
     import numpy as np
 
+    for lo, hi, rows in _wanted_rows(files, schema, wanted):
+        rows = rows.append_column("_rank", pa.array(rank[lo:hi]))
+        owner = rank[lo:hi] // chunk_rows
+        for b in np.unique(owner):
+            buckets[b].write_table(rows.filter(pa.array(owner == b)))
+
+
+def _wanted_rows(files: Sequence[Path], schema: pa.Schema, wanted: Any) -> Iterator[tuple[int, int, pa.Table]]:
+    """For sorted global positions ``wanted``: (lo, hi, the rows ``wanted[lo:hi]``) per row group holding any,
+    in storage order; each row group is read once, and only if it holds a wanted row."""
+    import numpy as np
+
+    total = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+    if wanted.size and (wanted[0] < 0 or wanted[-1] >= total):
+        raise IndexError(f"{files[0].parent}: row positions must be in 0..{total - 1}, "
+                         f"got {int(wanted[0])}..{int(wanted[-1])}")
     offset = 0
     for f in files:
         pf = pq.ParquetFile(f)
         names = [c for c in schema.names if c in pf.schema_arrow.names]
         for g in range(pf.num_row_groups):
             n = pf.metadata.row_group(g).num_rows
-            lo, hi = np.searchsorted(wanted, [offset, offset + n])
+            lo, hi = (int(x) for x in np.searchsorted(wanted, [offset, offset + n]))
             if hi > lo:
                 group = _conform_table(pf.read_row_group(g, columns=names), schema)
-                rows = group.take(pa.array(wanted[lo:hi] - offset)).append_column("_rank", pa.array(rank[lo:hi]))
-                owner = rank[lo:hi] // chunk_rows
-                for b in np.unique(owner):
-                    buckets[b].write_table(rows.filter(pa.array(owner == b)))
+                yield lo, hi, group.take(pa.array(wanted[lo:hi] - offset))
             offset += n
-    if offset and wanted.size and wanted[-1] >= offset:
-        raise IndexError(f"row positions must be below {offset}, got {int(wanted[-1])}")
