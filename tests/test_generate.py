@@ -187,6 +187,6 @@ def test_api_key_never_reaches_manifest_rows_or_cache(tmp_path, monkeypatch):
     m = run_generate(f, tmp_path / "out", spec, SamplingParams(max_tokens=8), cache=tmp_path / "c.sqlite",
                      progress=False)
     assert m.counts["failed"] == 1 and m.config["backend"]["api_key_env"] == "NT_SECRET_KEY"
-    for path in (tmp_path / "out").iterdir():
+    for path in (p for p in (tmp_path / "out").rglob("*") if p.is_file()):  # shards, manifest, progress
         assert secret.encode() not in path.read_bytes(), path
     assert secret.encode() not in (tmp_path / "c.sqlite").read_bytes()

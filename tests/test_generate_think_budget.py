@@ -23,6 +23,13 @@ def test_think_budget_closes_every_trace_and_resumes_from_cache(tmp_path, capsys
         assert len(r["reasoning"].split()) <= 6  # the fake backend counts words as tokens
     manifest = json.loads((tmp_path / "gen" / "manifest.json").read_text())
     assert manifest["config"]["think_budget"] == 6 and manifest["counts"]["sent"] == 12  # think + answer phases
+    # A new folder: every request (both phases) comes from the row cache.
+    again = [a if a != str(tmp_path / "gen") else str(tmp_path / "gen2") for a in args]
+    assert main(again) == 0
+    manifest = json.loads((tmp_path / "gen2" / "manifest.json").read_text())
+    assert manifest["counts"]["sent"] == 0 and manifest["counts"]["cache_hits"] == 12
+    # The same folder: its finished shard is kept, nothing is asked at all; the counts still cover that shard.
     assert main(args) == 0
     manifest = json.loads((tmp_path / "gen" / "manifest.json").read_text())
-    assert manifest["counts"]["sent"] == 0 and manifest["counts"]["cache_hits"] == 12
+    assert manifest["counts"]["sent"] == 12
+    assert manifest["extra"]["resume"]["run_stats_this_run"]["requests"] == 0

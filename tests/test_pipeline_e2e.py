@@ -55,7 +55,9 @@ def recipe_file(tmp_path) -> Path:
 
 def _run(path: Path, run: Path, **kw) -> tuple[list[str], list[str]]:
     lines: list[str] = []
-    summary = run_recipe(load_recipe(path, run_dir=run), echo=lines.append, **kw)
+    # In this process: these tests are about skip/re-run decisions, and a process per stage costs ~100 s more
+    # here (tests/test_run_isolation.py runs the default, a process per stage).
+    summary = run_recipe(load_recipe(path, run_dir=run), echo=lines.append, in_process=True, **kw)
     return summary.ran, lines
 
 
@@ -91,8 +93,11 @@ def test_full_run_then_one_change_then_resume(recipe_file, tmp_path):
     assert statuses["generate"] == "pending" and statuses["annotate"] == "stale"
     ran, lines = _run(recipe_file, run)
     assert ran == ["generate"]
-    counts = json.loads((run / "02-generate" / "manifest.json").read_text())["counts"]
-    assert counts["cache_hits"] == 30 and counts["sent"] == 0
+    manifest = json.loads((run / "02-generate" / "manifest.json").read_text())
+    # its finished shard is kept as it was (resume by shard): nothing is requested, not even from the cache
+    assert manifest["extra"]["resume"]["shards_kept"] == 1 and manifest["extra"]["resume"]["shards_written"] == 0
+    assert manifest["extra"]["resume"]["run_stats_this_run"]["sent"] == 0
+    assert manifest["counts"]["out"] == 30  # counts cover every shard, kept ones included
 
 
 def test_bad_input_keeps_earlier_stages(recipe_file, tmp_path):

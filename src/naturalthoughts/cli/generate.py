@@ -49,6 +49,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--think-budget", type=int, default=None, metavar="B",
                    help="stop thinking after B tokens, close </think> and force the final answer (budget forcing, "
                         "as evaluate --think-budget); for small teachers that never close their think block")
+    p.add_argument("--rows-per-shard", type=int, default=None, metavar="ROWS",
+                   help="trace rows per output shard data/part-NNNNN.parquet (whole questions; default "
+                        "1000): each shard is written when its rows are done, and a re-run after a crash "
+                        "keeps the finished shards and generates only the rest")
     add_cache_arg(p)
     p.add_argument("--no-cache", action="store_true", help="do not read or write the row cache")
     add_bad_row_arg(p)
@@ -71,10 +75,12 @@ def main(args: argparse.Namespace) -> int:
     params = sampling_from_args(args)
     template = args.template or default_template(spec.backend, spec.model)
     cache = False if args.no_cache else args.cache
+    layout = {} if args.rows_per_shard is None else {"rows_per_shard": args.rows_per_shard}
     manifest = run_generate(args.input, args.out, spec, params, n=args.n, template=template, cache=cache,
                             retry_truncated=args.retry_truncated, progress=not args.no_progress,
                             on_bad_row=args.on_bad_row, executor=executor_options_from_args(args),
-                            think_budget=args.think_budget)
+                            think_budget=args.think_budget,
+                            **layout)
     c = manifest.counts
     flags = ", ".join(f"{k}={v}" for k, v in c["flags"].items() if v) or "none"
     rejected = sum(c["rejected"].values())

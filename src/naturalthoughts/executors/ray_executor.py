@@ -125,6 +125,8 @@ def _collect(stats_dir: Path) -> tuple[dict[str, RunStats], list[dict[str, Any]]
                 if key == "errors":
                     for kind, n in value.items():
                         acc.errors[kind] = acc.errors.get(kind, 0) + n
+                elif isinstance(value, dict):  # e.g. model identities: the same in every slice
+                    getattr(acc, key).update(value)
                 else:
                     setattr(acc, key, getattr(acc, key) + value)
     return total, reports

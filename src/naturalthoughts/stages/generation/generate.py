@@ -34,7 +34,7 @@ from naturalthoughts.stages.generation.prompts import PromptTemplate, load_templ
 STAGE = "generate"
 
 
-def _open_cache(cache: Any) -> tuple[RequestCache | None, bool]:
+def open_cache(cache: Any) -> tuple[RequestCache | None, bool]:
     """(cache, opened_here) for ``None`` (default file), ``False`` (no cache), a path or a RequestCache."""
     if cache is False:
         return None, False
@@ -101,7 +101,7 @@ def generate_traces(
     stats = stats if stats is not None else RunStats()
     own_backend = backend is None
     backend = backend if backend is not None else _make_backend(spec)
-    store, own_cache = _open_cache(cache)
+    store, own_cache = open_cache(cache)
     try:
         label = progress if isinstance(progress, str) else (STAGE if progress else False)
         if think_budget:

@@ -1,21 +1,45 @@
-"""The generate stage's entry point: read questions, generate (here or through a RowMapper), write the folder."""
+"""The generate stage's entry point: stream the questions, generate and write shard by shard, resume by shard.
+
+In this process (no executor, or ``--shard I/N`` with the local executor) the questions are read as a stream
+and cut into chunks of ``rows_per_shard // n`` questions. Chunk ``i``'s requests go through
+:func:`~naturalthoughts.stages.generation.generate.generate_traces` (each completion is in the row cache the
+moment it arrives) and its rows (input order × sample index) become shard ``data/part-{i:05d}.parquet``,
+renamed into place when complete and recorded in ``_progress.json``
+(:mod:`naturalthoughts.stages.generation.progress`).
+A run killed mid-way and started again with the same config and input keeps its finished shards untouched,
+sends no request (not even a cache lookup) for their questions and continues with the first unfinished chunk.
+Memory holds one chunk's questions and traces, plus an 8-byte hash per question id for the duplicate check.
+
+With ``--executor ray`` the selected questions still go to the executor as one table (the Ray executor is
+being reworked to read and write shards on the workers); its output is written in shards of ``rows_per_shard``
+rows, without resume by shard (the row cache still answers every finished request).
+"""
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
+import pyarrow as pa
+
+from naturalthoughts.core.datafiles import ShardWriter
 from naturalthoughts.core.io import Reject
-from naturalthoughts.core.store import Manifest, StageTimer, write_stage
+from naturalthoughts.core.schema import QC_FLAGS, TRACE_SCHEMA
+from naturalthoughts.core.store import Manifest, StageOutput, StageTimer, hash_config, hash_input, sum_counts
 from naturalthoughts.llm.backends.base import Backend, BackendSpec, SamplingParams
-from naturalthoughts.llm.cache import RequestCache
+from naturalthoughts.llm.cache import RequestCache, cache_setting
 from naturalthoughts.llm.runner import RunStats
-from naturalthoughts.stages.generation.generate import STAGE, flag_counts, generate_traces
+from naturalthoughts.stages.generation.generate import STAGE, flag_counts, generate_traces, open_cache
+from naturalthoughts.stages.generation.progress import ShardProgress, clear_stage_folder
 from naturalthoughts.stages.generation.prompts import PromptTemplate, load_template
-from naturalthoughts.stages.generation.questions import load_questions, resolve_input
+from naturalthoughts.stages.generation.questions import QuestionStream, load_questions, resolve_input
 
 if TYPE_CHECKING:
     from naturalthoughts.llm.context import RowMapper
+
+DEFAULT_ROWS_PER_SHARD = 1000  # trace rows per output shard: a resume redoes at most this many rows
 
 
 def run_generate(
@@ -33,44 +57,31 @@ def run_generate(
     backend: Backend | None = None,
     executor: "RowMapper | None" = None,
     think_budget: int | None = None,
+    rows_per_shard: int = DEFAULT_ROWS_PER_SHARD,
 ) -> Manifest:
     """Read questions from ``input_path`` (``"sample"`` = bundled pool), generate, write the stage folder.
 
-    The manifest records the backend spec (the API key's variable name only), sampling, template version, counts
-    (rows, failures, flags, bad input rows by reason), the run statistics (cache hits, retries, tokens, errors by
-    kind) and timings. Returns it; ``manifest.counts["failed"]`` > 0 means some rows carry an error.
-    ``executor`` (``--executor/--shard``: an :class:`~naturalthoughts.executors.options.ExecutorOptions` or any
-    :class:`~naturalthoughts.llm.context.RowMapper`) runs one shard and/or on Ray.
+    The manifest records the backend spec (the API key's variable name only), sampling, template version,
+    counts over all shards, resumed ones included (rows, failures, flags, bad input rows by reason, cache
+    hits, requests sent, tokens, errors by kind) and timings. Returns it; ``manifest.counts["failed"]`` > 0
+    means some rows carry an error. ``executor`` (``--executor/--shard``: an
+    :class:`~naturalthoughts.executors.options.ExecutorOptions` or any
+    :class:`~naturalthoughts.llm.context.RowMapper`) runs one shard and/or on Ray. ``rows_per_shard``: trace
+    rows per output shard (rounded down to whole questions, at least one question), the unit of resume.
     """
-    timer = StageTimer()
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    if rows_per_shard < 1:
+        raise ValueError(f"rows_per_shard must be at least 1, got {rows_per_shard}")
     tmpl = template if isinstance(template, PromptTemplate) else load_template(template)
     source = resolve_input(input_path)
-    with timer("read"):
-        questions, rejects = load_questions(source, on_bad_row)
-    stats = RunStats()
-    with timer("generate"):
-        plain = executor is None or not executor.spreads
-        if plain and "," in (spec.base_url or ""):
-            raise ValueError(f"the teacher backend lists several endpoints ({spec.base_url}): spreading over "
-                             "several endpoints needs --executor ray")
-        if plain:
-            traces, stats = generate_traces(questions, spec, params, n=n, template=tmpl, cache=cache,
-                                            retry_truncated=retry_truncated, progress=progress, backend=backend,
-                                            stats=stats, think_budget=think_budget)
-        elif think_budget:
-            raise ValueError("think_budget is not supported with --executor/--shard or several endpoints yet")
-        else:
-            from naturalthoughts.stages.generation.batch import generate_mapped
-
-            questions, traces, stats = generate_mapped(questions, spec, params, n=n, template=tmpl, cache=cache,
-                                                       retry_truncated=retry_truncated, progress=progress,
-                                                       mapper=executor)
-    cache_path = cache.path if isinstance(cache, RequestCache) else (None if cache is False else cache)
-    if cache_path is None and cache is not False:
-        from naturalthoughts.llm.cache import default_cache_path
-
-        cache_path = default_cache_path()
-    config = {
+    in_process = executor is None or not executor.spreads or getattr(executor, "executor", None) == "local"
+    if in_process and "," in (spec.base_url or ""):
+        raise ValueError(f"the teacher backend lists several endpoints ({spec.base_url}): spreading over "
+                         "several endpoints needs --executor ray")
+    if not in_process and think_budget:
+        raise ValueError("think_budget is not supported with --executor ray or several endpoints yet")
+    config: dict[str, Any] = {
         "backend": spec.to_config(),
         "sampling": params.to_dict(),
         "n": n,
@@ -81,30 +92,185 @@ def run_generate(
     }
     if executor is not None and executor.shard is not None:
         config["shard"] = executor.shard.to_config()
-        if executor.shard.index != 0:
-            rejects = []  # bad input rows belong to no shard: shard 0 records them, so a merge counts them once
-    counts = {
-        "in": questions.num_rows,
-        "requests": len(traces),
-        "out": traces.num_rows,
-        "failed": stats.failed,
-        "flags": flag_counts(traces),
-        "cache_hits": stats.cache_hits,
-        "sent": stats.sent,
-        "retries": stats.retries,
-        "errors": dict(stats.errors),
-        "prompt_tokens": stats.prompt_tokens,
-        "completion_tokens": stats.completion_tokens,
-        "rejected": Reject.counts(rejects),
-    }
-    with timer("write"):
-        manifest = write_stage(out_dir, traces, stage=STAGE, config=config, inputs=[source], counts=counts,
-                               rejects=Reject.table(rejects) if rejects else None,
-                               timings={**timer.timings, "total": timer.total()},
-                               extra={"run_stats": stats.to_dict(), "cache": str(cache_path) if cache_path else None,
-                                      **({"executor": executor.manifest_extra()} if executor else {})},
-                               versions=_backend_versions(spec.backend))
-    return manifest
+    job = _Job(source, Path(out_dir), spec, params, n, tmpl, cache, retry_truncated, progress, on_bad_row,
+               backend, executor, think_budget, rows_per_shard, config)
+    return job.run_in_process() if in_process else job.run_mapped()
+
+
+class _Job:
+    """One generate run's settings and its two ways to execute (here shard by shard, or through a mapper)."""
+
+    def __init__(self, source: Path, out: Path, spec: BackendSpec, params: SamplingParams, n: int,
+                 tmpl: PromptTemplate, cache: Any, retry_truncated: bool, progress: bool | str,
+                 on_bad_row: str, backend: Backend | None, executor: "RowMapper | None",
+                 think_budget: int | None, rows_per_shard: int, config: dict[str, Any]) -> None:
+        self.source, self.out, self.spec, self.params, self.n, self.tmpl = source, out, spec, params, n, tmpl
+        self.cache, self.retry_truncated, self.progress = cache, retry_truncated, progress
+        self.on_bad_row, self.backend, self.executor = on_bad_row, backend, executor
+        self.think_budget, self.config = think_budget, config
+        self.rows_per_shard = rows_per_shard
+        self.questions_per_shard = max(1, rows_per_shard // n)
+        self.timer = StageTimer()
+
+    def run_in_process(self) -> Manifest:
+        identity = {"config_hash": hash_config(self.config), "input_sha256": hash_input(self.source),
+                    "questions_per_shard": self.questions_per_shard}
+        stream = QuestionStream(self.source, self.on_bad_row)
+        if self.on_bad_row == "fail":
+            with self.timer("read"):
+                stream.validate()  # a bad row stops the run before any request and before the folder changes
+        shards = ShardProgress(self.out, identity)
+        kept_at_start = len(shards.shards)
+        sharded = self.executor is not None and self.executor.shard is not None
+        select = self.executor.select if sharded else None
+        chunks = _timed(_rechunk(stream.chunks(self.questions_per_shard), self.questions_per_shard, select),
+                        self.timer, "read")
+        this_run: list[dict[str, Any]] = []  # run statistics of the shards written now
+        store, own_cache = open_cache(self.cache)
+        teacher = _LazyBackend(self.spec, self.backend)
+        try:
+            for index, chunk in enumerate(chunks):
+                if shards.finished(index, chunk) is None:
+                    self._generate_shard(index, chunk, shards, teacher, store, this_run)
+        finally:
+            teacher.close()
+            if own_cache and store is not None:
+                store.close()
+        resume = {"shards_kept": kept_at_start, "shards_written": len(shards.shards) - kept_at_start,
+                  "questions_per_shard": self.questions_per_shard,
+                  "run_stats_this_run": sum_counts([RunStats().to_dict(), *this_run])}
+        return self._finish(shards.manifest_outputs(), [e["counts"] for e in shards.shards],
+                            [e["run_stats"] for e in shards.shards], stream.rejects, resume=resume)
+
+    def _generate_shard(self, index: int, chunk: pa.Table, shards: ShardProgress, teacher: "_LazyBackend",
+                        store: RequestCache | None, this_run: list[dict[str, Any]]) -> None:
+        stats = RunStats()
+        label = self.progress if isinstance(self.progress, str) else (self.progress and f"{STAGE} {index}")
+        with self.timer("generate"):
+            traces, stats = generate_traces(chunk, self.spec, self.params, n=self.n, template=self.tmpl,
+                                            cache=store if store is not None else False,
+                                            retry_truncated=self.retry_truncated, progress=label,
+                                            backend=teacher.get(), stats=stats,
+                                            think_budget=self.think_budget)
+        with self.timer("write"):
+            writer = ShardWriter(self.out, rows_per_shard=max(1, traces.num_rows), first_index=index)
+            writer.write(traces)
+            (entry,) = writer.close()
+            counts = {"in": chunk.num_rows, "out": traces.num_rows, "flags": flag_counts(traces)}
+            shards.record(index, entry, chunk, counts, stats.to_dict())
+        this_run.append(stats.to_dict())
+
+    def run_mapped(self) -> Manifest:
+        """The Ray path: all selected questions through the mapper as one table, then written in shards."""
+        from naturalthoughts.stages.generation.batch import generate_mapped
+
+        assert self.executor is not None
+        with self.timer("read"):
+            questions, rejects = load_questions(self.source, self.on_bad_row)
+        with self.timer("generate"):
+            questions, traces, stats = generate_mapped(questions, self.spec, self.params, n=self.n,
+                                                       template=self.tmpl, cache=self.cache,
+                                                       retry_truncated=self.retry_truncated,
+                                                       progress=self.progress, mapper=self.executor)
+        clear_stage_folder(self.out)
+        with self.timer("write"):
+            writer = ShardWriter(self.out, rows_per_shard=self.rows_per_shard)
+            writer.write(traces)  # an empty output still gets one shard with the trace schema
+            outputs = writer.close()
+        counts = {"in": questions.num_rows, "out": traces.num_rows, "flags": flag_counts(traces)}
+        return self._finish(outputs, [counts], [stats.to_dict()], rejects, resume=None)
+
+    def _finish(self, outputs: list[dict[str, Any]], shard_counts: list[dict[str, Any]],
+                shard_stats: list[dict[str, Any]], rejects: list[Reject],
+                resume: dict[str, Any] | None) -> Manifest:
+        executor = self.executor
+        if executor is not None and executor.shard is not None and executor.shard.index != 0:
+            rejects = []  # bad input rows belong to no --shard: shard 0 records them for the merge
+        zero_counts = {"in": 0, "out": 0, "flags": dict.fromkeys(QC_FLAGS, 0)}
+        totals = sum_counts([zero_counts, *shard_counts])
+        stats = sum_counts([RunStats().to_dict(), *shard_stats])
+        counts = {
+            "in": totals["in"],
+            "requests": stats["requests"],
+            "out": totals["out"],
+            "failed": stats["failed"],
+            "flags": totals["flags"],
+            "cache_hits": stats["cache_hits"],
+            "sent": stats["sent"],
+            "retries": stats["retries"],
+            "errors": dict(stats["errors"] or {}),
+            "prompt_tokens": stats["prompt_tokens"],
+            "completion_tokens": stats["completion_tokens"],
+            "rejected": Reject.counts(rejects),
+        }
+        cache_path, use_cache = cache_setting(self.cache)
+        extra = {"run_stats": stats, "cache": str(cache_path) if use_cache else None,
+                 **({"executor": executor.manifest_extra()} if executor is not None else {}),
+                 "rows_per_shard": self.rows_per_shard, **({"resume": resume} if resume is not None else {})}
+        with self.timer("write"):
+            output = StageOutput(self.out, keep_shards=True, first_shard=len(outputs), kept=outputs)
+            if not outputs:
+                output.write(TRACE_SCHEMA.empty_table())
+            output.reject(Reject.table(rejects) if rejects else None)
+            return output.finish(stage=STAGE, config=self.config, inputs=[self.source], counts=counts,
+                                 timings={**self.timer.timings, "total": self.timer.total()}, extra=extra,
+                                 versions=_backend_versions(self.spec.backend))
+
+
+class _LazyBackend:
+    """The teacher, built on first use: a re-run whose shards are all finished never loads the model."""
+
+    def __init__(self, spec: BackendSpec, given: Backend | None) -> None:
+        self.spec, self.backend, self.own = spec, given, given is None
+
+    def get(self) -> Backend:
+        if self.backend is None:
+            from naturalthoughts.llm.backends import make_backend
+
+            self.backend = make_backend(self.spec)
+        return self.backend
+
+    def close(self) -> None:
+        if self.own and self.backend is not None:
+            self.backend.close()
+
+
+def _rechunk(tables: Iterable[pa.Table], size: int,
+             select: Callable[[pa.Table], pa.Table] | None = None) -> Iterator[pa.Table]:
+    """Non-empty tables of ``size`` rows (the last may be shorter), after ``select`` (``--shard``)."""
+    pending: list[pa.Table] = []
+    rows = 0
+    for table in tables:
+        table = select(table) if select is not None else table
+        if table.num_rows == 0:
+            continue
+        if select is None and not pending and table.num_rows <= size:
+            yield table  # the stream already cuts chunks of `size`: pass them through without a copy
+            continue
+        pending.append(table)
+        rows += table.num_rows
+        while rows >= size:
+            whole = pa.concat_tables(pending, promote_options="permissive")
+            yield whole.slice(0, size)
+            rest = whole.slice(size)
+            pending, rows = ([rest] if rest.num_rows else []), rest.num_rows
+    if rows:
+        yield pa.concat_tables(pending, promote_options="permissive")
+
+
+def _timed(items: Iterator[Any], timer: StageTimer, phase: str) -> Iterator[Any]:
+    """``items`` with the time spent producing each one added to ``timer``'s ``phase``."""
+    while True:
+        t0 = time.perf_counter()
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        finally:
+            timer.timings[phase] = timer.timings.get(phase, 0.0) + time.perf_counter() - t0
+        yield item
+
+
 
 
 def _backend_versions(backend: str) -> list[str]:
