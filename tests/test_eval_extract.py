@@ -52,7 +52,7 @@ MCQ_CASES = [
     (r"\boxed{(B)}", OPT4, False, "B", "boxed"),
     (r"\boxed{B) 17}", OPT4, False, "B", "boxed"),
     (r"\boxed{17}", OPT4, False, "B", "boxed+text"),  # the boxed option text
-    (r"Answer: A" "\n" r"Double-checking: \boxed{C}", OPT4, False, "C", "boxed"),  # last explicit wins
+    ((r"Answer: A" "\n" r"Double-checking: \boxed{C}"), OPT4, False, "C", "boxed"),  # last explicit wins
     # --- traps: LaTeX letters, boxed expressions
     ("Energy is $\\boxed{E = mc^2}$.\nAnswer: D", OPT4, False, "D", "answer_label"),  # NeMo-Skills#1526
     ("Answer: D\nwhere $\\boxed{E = mc^2}$ is used", OPT4, False, "D", "answer_label"),  # boxed expr is no letter
@@ -94,6 +94,31 @@ MCQ_CASES = [
     ("", OPT4, False, None, "empty"),
     ("   \n  ", OPT4, False, None, "empty"),
     ("<think></think>Answer: A", OPT4, False, "A", "answer_label"),
+    # --- issue 16: other marker phrasings, bold labels, quotes, statements without a marker, option lists
+    ("**Answer**: C", OPT4, False, "C", "answer_label"),  # the colon outside the bold
+    ("**Final Answer**: B", OPT4, False, "B", "answer_label"),
+    ("### Final Answer\n**D**", OPT4, False, "D", "answer_label"),  # a heading, the answer below it
+    ("Answer — D", OPT4, False, "D", "answer_label"),
+    ("#### C", OPT4, False, "C", "answer_label"),
+    ("The final answer to this question is: C.", OPT4, False, "C", "answer_is"),
+    ("The answer is for sure D, it can't be A or B", OPT4, False, "D", "answer_is"),
+    ("Answer: 'C'", OPT4, False, "C", "answer_label"),
+    ('The answer is "B".', OPT4, False, "B", "answer_is"),
+    ("Answer: I", OPT10, False, "I", "answer_label"),  # alone after a marker, I is the letter
+    ("C is the correct answer.", OPT4, False, "C", "answer_statement"),
+    ("Option B is correct.", OPT4, False, "B", "answer_statement"),
+    ("The others fail.\nHence, (D) is the only consistent choice.", OPT4, False, "D", "answer_statement"),
+    ("All things considered, I'd go with **C**.", OPT4, False, "C", "answer_statement"),
+    ("The energy is 70 J, which corresponds to option G.", OPT10, False, "G", "answer_statement"),
+    ("The answer is B, since statement i is true.", OPT4, False, "B", "answer_is"),  # "i" names no option
+    ("I pick (E) because it fits", OPT4, False, None, "none"),  # a statement out of range is no answer
+    ("Reasoning about the map...\nC. linear map", OPT4, False, "C", "letter_line"),  # a line "X. <text>"
+    ("D. it can't be A or B", OPT4, False, "D", "letter_line"),
+    ("Let's look at each option:\nA. 42\nB. 17\nC. linear map\nD. undefined", OPT4, False, None, "listed_options"),
+    ("A) 42 - too small\nB) 17 - prime\nC)", OPT4, False, None, "listed_options"),  # truncated mid-list
+    ("Let me consider (A) first. It fails. Then (B)", OPT4, False, None, "none"),  # cut off while going through
+    ("B。不是 A", OPT4, False, "B", "letter_line"),
+    ("A. 42 - no\nB. 17 - no\nC. linear map - yes\n\n(C)", OPT4, False, "C", "letter_line"),  # a list, then the pick
 ]
 
 
@@ -115,6 +140,24 @@ OPEN_CASES = [
     ("It costs 1,250 dollars", "1250", "last_number"),
     ("<think>the answer is 4", None, "unclosed_think"),
     ("no numbers here", None, "none"),
+    # --- issue 16: the answer span, not the last number
+    (r"Simplifying, we get $\frac{3}{4}$", r"\frac{3}{4}", "math_span"),  # not "4"
+    ("The solution set is $[2, 5]$", "[2, 5]", "math_span"),  # not "5"
+    ("We have $a = 3$ and $b = 4$, so the hypotenuse is 5.", "5", "last_number"),  # prose after the math
+    ("7,425,000", "7,425,000", "short_answer"),
+    ("The answer is **42**.", "42", "answer_is"),
+    ("Answer: 12 because the two triangles are congruent.", "12", "answer_label"),
+    ("Final answer: $x = 3$. We can verify this: $2 \\cdot 3 + 1 = 7$.", "x = 3", "answer_label"),
+    ("Final Answer: The final answer is $\\frac{2}{3}$. I hope it is correct.", "\\frac{2}{3}", "answer_is"),
+    ("Final Answer: The largest $n$ is 34.", "34", "answer_label"),
+    ("**Final Answer**: $\\frac{5}{6}$", "\\frac{5}{6}", "answer_label"),
+    ("Natalia sold 48/2 = 24 clips in May.\n#### 72", "72", "answer_label"),
+    (r"The solutions are $\boxed{2}$ and $\boxed{3}$.", "2, 3", "boxed_set"),
+    (r"So $x = \boxed{-1}$ or $x = \boxed{4}$.", "-1, 4", "boxed_set"),
+    (r"\boxed{004}. So \boxed{004} is correct.", "004", "boxed"),  # boxes apart are a restatement, not a set
+    ("AZYUK2A", None, "none"),  # a digit inside a word is no number
+    ("#### Step 2: expand\nWe get $x^2+1$", "x^2+1", "math_span"),  # a markdown heading is no GSM8K answer
+    ("The best option is to substitute. Then $u = 3$.", "u = 3", "math_span"),  # "option is" names a method here
 ]
 
 
@@ -129,7 +172,7 @@ def test_table_is_large_enough_and_covers_every_rule():
     rules = {c[4] for c in MCQ_CASES} | {c[2] for c in OPEN_CASES}
     assert {"answer_label", "answer_is", "boxed", "answer_is+text", "answer_label+text", "letter_line", "final_paren",
             "option_text", "last_number", "unclosed_think", "empty", "multiple_letters", "letter_out_of_range",
-            "none"} <= rules
+            "none", "answer_statement", "listed_options", "math_span", "short_answer", "boxed_set"} <= rules
 
 
 def test_unparsed_flag_and_reasoning_kept_apart():

@@ -1,4 +1,7 @@
-"""Multiple-choice extraction: which option letter a response commits to (rules in :mod:`naturalthoughts.llm.extract`)."""
+"""Multiple-choice extraction: which option letter a response commits to.
+
+The rules, in order, are listed in :mod:`naturalthoughts.llm.extract`.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +12,26 @@ from naturalthoughts.llm.extract_spans import LETTERS, explicit_candidates
 _STRIP_MARKUP = re.compile(r"\*\*|__|`|\$|[\"'“”‘’«»]")
 _WRAPPER = re.compile(r"^\\(?:text|textbf|mathrm|mathbf|mathit|textit|operatorname)\s*\{(.*)\}$", re.DOTALL)
 _LEAD_LETTER = re.compile(r"^\s*(?:(?P<open>[\[(])\s*)?(?P<letter>[A-Za-z])(?:\s*(?P<close>[\])]))?")
-_MORE_LETTERS = re.compile(r"^\s*(?:,|/|&|\bor\b|\band\b)\s*(?:option\s+)?[\[(]?\s*([A-Za-z])\s*[\])]?(?=$|[\s.,:;!?)\]])",
-                           re.IGNORECASE)
+_MORE_LETTERS = re.compile(
+    r"^\s*(?:,|/|&|\bor\b|\band\b)\s*(?:option\s+)?[\[(]?\s*([A-Za-z])\s*[\])]?(?=$|[\s.,:;!?)\]])", re.IGNORECASE)
 _L = r"\(?\**\s*([A-J])\s*\**\)?"  # a capital option letter, maybe bracketed or bold
 _END = r"(?=$|[\s.,:;!?)\]*])"
 # A letter committed to without an answer marker: "C is the correct answer", "Option B is correct", "Hence, (D)",
-# "I'd go with **C**", "corresponds to option G". Read like explicit answers: the last one in the text wins.
+# "I'd go with **C**", "corresponds to option G". Read like explicit answers: the last one in the text wins. The
+# words match in any case, the letter only in capitals ("statement i is true" names no option).
 _STATEMENTS = [
-    re.compile(rf"(?<![\w(])(?:option\s+|choice\s+)?{_L}\s+is\s+(?:the\s+|definitely\s+|clearly\s+)?"
-               r"(?:correct|right|best|true)\b", re.IGNORECASE),
-    re.compile(rf"\b(?:hence|thus|therefore|so)\b,?\s+(?:option\s+)?\(([A-J])\){_END}", re.IGNORECASE),
-    re.compile(rf"\bI(?:'d|\s+would|'ll|\s+will)?\s+(?:go\s+with|choose|pick|select|opt\s+for)\s+"
-               rf"(?:option\s+|choice\s+|answer\s+)?{_L}{_END}", re.IGNORECASE),
-    re.compile(rf"\bI\s+(?:think|believe)\s+(?:it's|it\s+is)\s+{_L}{_END}", re.IGNORECASE),
-    re.compile(rf"\bcorresponds\s+to\s+(?:option|choice|answer)\s+{_L}{_END}", re.IGNORECASE),
-    re.compile(rf"\banswer\s*\(([A-J])\)\s*$", re.IGNORECASE),
+    re.compile(rf"(?<![\w(])(?i:option\s+|choice\s+)?{_L}\s+(?i:is\s+(?:the\s+|definitely\s+|clearly\s+)?"
+               r"(?:correct|right|best|true))\b"),
+    re.compile(rf"(?i:\b(?:hence|thus|therefore|so)\b),?\s+(?i:option\s+)?\(([A-J])\){_END}"),
+    re.compile(rf"\bI(?i:'d|\s+would|'ll|\s+will|'m|\s+am)?\s+(?i:go(?:ing)?\s+with|choose|pick|select|opt\s+for)\s+"
+               rf"(?i:option\s+|choice\s+|answer\s+)?{_L}{_END}"),
+    re.compile(rf"\bI\s+(?i:think|believe)\s+(?i:it's|it\s+is)\s+{_L}{_END}"),
+    re.compile(rf"(?i:\bcorresponds\s+to\s+(?:option|choice|answer))\s+{_L}{_END}"),
+    re.compile(r"(?i:\banswer)\s*\(([A-J])\)\s*$"),
 ]
 # An option label opening a line: "A. Paris", "(B) London", "C) Berlin", "- D: Madrid", "**B. London**".
-_LABEL_LINE = re.compile(r"^[-*•\s]*[\[(]?([A-J])[\])]?(?:[.:)。](?!\w)|[\])]\s|\s*$)(?P<text>.*)$")
+_LABEL_LINE = re.compile(
+    r"^[-*•\s]*[\[(]?([A-J])[\])]?(?:[.:)。](?![A-Za-z0-9])|[\])]\s|\s*$|(?=[\u4e00-\u9fff]))(?P<text>.*)$")
 _CONCLUDING = re.compile(r"(?:so|thus|hence|therefore|with|is|choose|pick|select|answer|go\s+for)\W*$", re.IGNORECASE)
 
 
@@ -65,7 +70,8 @@ def letter_of(span: str, options: tuple[str, ...]) -> tuple[str | None, str]:
     raw, rest = m.group("letter"), span[m.end() :]
     bracketed = bool(m.group("open") or m.group("close"))
     more = _MORE_LETTERS.match(rest)
-    if more and more.group(1).upper() in (LETTERS[: len(options)] or LETTERS) and raw.isupper() == more.group(1).isupper():
+    second = more.group(1) if more else ""
+    if second and second.upper() in (LETTERS[: len(options)] or LETTERS) and raw.isupper() == second.isupper():
         return None, "multiple_letters"
     if not (bracketed or _letter_ends(raw, rest, options)):
         return None, ""
@@ -103,12 +109,13 @@ def _statement_candidates(text: str) -> list[tuple[int, str, str]]:
 
 def extract_letter(response: str, options: tuple[str, ...]) -> tuple[str | None, str]:
     """(letter, rule) of the last explicit answer or statement, else of the fallbacks; (None, rule) when none."""
-    candidates = sorted(explicit_candidates(response) + _statement_candidates(response), key=lambda t: t[0])
+    candidates = explicit_candidates(response, choices=True) + _statement_candidates(response)
+    candidates.sort(key=lambda t: t[0])
     for _, rule, span in reversed(candidates):
         letter, failure = letter_of(span, options)
         if letter:
             return letter, rule
-        if failure:
+        if failure and rule != "answer_statement":
             return None, failure  # the model's last explicit answer is unusable: never look further back
         by_text = option_by_text(unwrap(span), options)
         if by_text:
@@ -121,6 +128,12 @@ def _fallback_letter(response: str, options: tuple[str, ...]) -> tuple[str | Non
     valid = LETTERS[: len(options)] if options else LETTERS
     lines = [_STRIP_MARKUP.sub("", ln).strip() for ln in response.splitlines() if ln.strip()]
     labelled = [(i, m) for i, ln in enumerate(lines) if (m := _LABEL_LINE.match(ln))]
+    if labelled and labelled[-1][0] == len(lines) - 1 and not labelled[-1][1].group("text").strip():
+        # A bare "C" closing the response answers, after a list too, unless it continues the list ("B) …\nC)").
+        letter = labelled[-1][1].group(1)
+        before = labelled[-2][1].group(1) if len(labelled) > 1 and labelled[-2][0] == len(lines) - 2 else ""
+        if before != chr(ord(letter) - 1):
+            return (letter, "letter_line") if letter in valid else (None, "letter_out_of_range")
     if len({m.group(1) for _, m in labelled}) > 1:
         # Two or more lines open with different option labels: a list of the options (maybe cut off mid-list),
         # whose last label is no answer (lm-eval and lighteval take it).

@@ -10,23 +10,22 @@
 4. ``math_verify``: both look mathematical (``\\boxed``, ``$…$``, LaTeX commands): the ``math-verify`` package
    decides symbolic equivalence (``1/2`` vs ``0.5``, ``\\frac{\\sqrt 2}{2}`` vs ``\\sin(\\pi/4)``).
 
-It returns ``(None, None, why)`` when none of these decides: the caller then asks an LLM judge. The *final
-answer* of a long response is what follows the last ``\\boxed{}``, "the answer is" or "Answer:"; for a short
-response (≤ 12 words) it is the whole response.
+It returns ``(None, None, why)`` when none of these decides: the caller then asks an LLM judge. Both the letters and
+the final answers come from the evaluation extractor (:func:`naturalthoughts.llm.extract.extract_answer`), so
+annotation and ``evaluate`` read an answer the same way: the *final answer* is the extractor's explicit answer
+(the last ``\\boxed{}`` group, "the answer is", "Answer:", cut before any explanation); for a short response
+(≤ 12 words) without one it is the whole response. The extractor's guesses from shape (last number, last ``$…$``)
+are not used here: a wrong guess would count as agreement, where a judge can still decide.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 
-_BOXED_RE = re.compile(r"\\boxed\s*\{")
-_ANSWER_RE = re.compile(r"(?:final answer|the answer|answer)\s*(?:is|:)\s*[:\-]?\s*(.+)", re.IGNORECASE)
-_CHOICE_PATTERNS = [
-    re.compile(r"(?i:answer|option|choice)\s*(?i:is|:)?\s*[:\-]?\s*\(?\**([A-J])\**\)?(?![A-Za-z])"),
-    re.compile(r"\\boxed\{\s*\(?([A-J])\)?\s*\}"),
-    re.compile(r"^\s*\(?([A-J])\)?[.:)]?\s*$"),
-]
+from naturalthoughts.llm.extract import LETTERS, extract_answer
+from naturalthoughts.llm.extract_spans import boxed_spans
+from naturalthoughts.llm.grading import math_equal as _shared_math_equal
+
 _NUMBER_RE = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:/\d+(?:\.\d+)?)?%?$")
 _MATHY_RE = re.compile(r"\\boxed|\$|\\frac|\\sqrt|\\pi|\^|\\cdot|\\times|\\left")
 SHORT_WORDS = 12
@@ -35,42 +34,30 @@ CONTAINS_WORDS = 4
 
 def boxed_contents(text: str) -> list[str]:
     """Contents of every ``\\boxed{...}`` (nested braces balanced)."""
-    out = []
-    for m in _BOXED_RE.finditer(text):
-        depth, i = 1, m.end()
-        while i < len(text) and depth:
-            depth += {"{": 1, "}": -1}.get(text[i], 0)
-            i += 1
-        if depth == 0:
-            out.append(text[m.end() : i - 1])
-    return out
+    return [content for _, _, content in boxed_spans(text)]
 
 
 def final_answer(text: str | None) -> str | None:
     """The final answer of a response (see the module docstring), or None when there is none to extract."""
     if not text or not text.strip():
         return None
-    boxed = boxed_contents(text)
-    if boxed:
-        return boxed[-1].strip()
-    matches = _ANSWER_RE.findall(text)
-    if matches:
-        return matches[-1].strip().splitlines()[0].strip()
-    if len(text.split()) <= SHORT_WORDS:
-        return text.strip()
+    extraction = extract_answer(text, kind="open")
+    if extraction.explicit and extraction.answer:
+        return extraction.answer
+    if extraction.response and len(extraction.response.split()) <= SHORT_WORDS:
+        return extraction.response.strip()
     return None
 
 
 def choice_letter(text: str | None, n_options: int) -> str | None:
-    """The option letter a response commits to (last explicit one), restricted to the first ``n_options``."""
+    """The option letter a response commits to (its last explicit one), restricted to the first ``n_options``.
+
+    None for no letter, a letter outside the options, or several letters ("A and C").
+    """
     if not text:
         return None
-    valid = "ABCDEFGHIJ"[:n_options]
-    for pattern in _CHOICE_PATTERNS:
-        found = [m for m in pattern.findall(text) if m in valid]
-        if found:
-            return found[-1]
-    return None
+    options = ("",) * max(1, min(n_options, len(LETTERS)))  # only the count matters: option texts are unknown here
+    return extract_answer(text, kind="mcq", options=options).answer
 
 
 def normalize_answer(text: str) -> str:
@@ -102,20 +89,7 @@ def as_number(text: str) -> float | None:
 
 def math_equal(a: str, b: str) -> bool | None:
     """Symbolic equivalence with ``math-verify``; None when it is not installed or cannot parse both sides."""
-    try:
-        from math_verify import parse, verify
-    except ImportError:
-        return None
-    # math-verify's timeouts use SIGALRM, which only works in the main thread.
-    timeout = 5 if threading.current_thread() is threading.main_thread() else None
-    wrap = lambda s: s if "$" in s or "\\boxed" in s else f"${s}$"  # noqa: E731
-    try:
-        pa_, pb = parse(wrap(a), parsing_timeout=timeout), parse(wrap(b), parsing_timeout=timeout)
-        if not pa_ or not pb:
-            return None
-        return bool(verify(pa_, pb, timeout_seconds=timeout))
-    except Exception:  # noqa: BLE001 - a sympy failure means "undecided", never a crash
-        return None
+    return _shared_math_equal(a, b)
 
 
 def compare_answers(a: str | None, b: str | None, *, n_options: int = 0,
