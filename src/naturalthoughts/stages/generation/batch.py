@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from naturalthoughts.llm.backends.base import BackendSpec, SamplingParams
 from naturalthoughts.llm.cache import cache_setting
-from naturalthoughts.llm.context import RowMapper, WorkerContext
+from naturalthoughts.llm.context import FolderMapResult, RowMapper, WorkerContext
 from naturalthoughts.llm.runner import RunStats
 
 TEACHER = "teacher"
@@ -41,3 +41,15 @@ def generate_mapped(questions: pa.Table, spec: BackendSpec, params: SamplingPara
     result = mapper.map(questions, fn, specs={TEACHER: spec}, cache_path=cache_path, use_cache=use_cache,
                         progress=("generate" if progress is True else progress))
     return mapper.select(questions), result.table, result.stats.get(TEACHER, RunStats())
+
+
+def generate_mapped_to_folder(questions: pa.Table, out_dir: Any, spec: BackendSpec, params: SamplingParams, *,
+                              n: int, template: Any, cache: Any, retry_truncated: bool, progress: bool | str,
+                              mapper: RowMapper, slice_rows: int) -> FolderMapResult:
+    """``generate_traces`` per slice through ``mapper``, each slice's traces written as a shard of ``out_dir``
+    by whoever computed them (the Ray workers): no trace passes through this process."""
+    cache_path, use_cache = cache_setting(cache)
+    fn = functools.partial(generate_batch, params=params, n=n, template=template, retry_truncated=retry_truncated)
+    return mapper.map_to_folder(questions, fn, out_dir, specs={TEACHER: spec}, cache_path=cache_path,
+                                use_cache=use_cache, progress=("generate" if progress is True else progress),
+                                slice_rows=slice_rows)

@@ -10,9 +10,10 @@ A run killed mid-way and started again with the same config and input keeps its 
 sends no request (not even a cache lookup) for their questions and continues with the first unfinished chunk.
 Memory holds one chunk's questions and traces, plus an 8-byte hash per question id for the duplicate check.
 
-With ``--executor ray`` the selected questions still go to the executor as one table (the Ray executor is
-being reworked to read and write shards on the workers); its output is written in shards of ``rows_per_shard``
-rows, without resume by shard (the row cache still answers every finished request).
+With ``--executor ray`` the selected questions go to the executor as one table and the workers write the trace
+shards into the stage folder themselves, one per Ray slice (``--ray-batch-size`` questions), so no trace passes
+through this process; there is no resume by shard on that path (the row cache still answers every finished
+request, so a re-run sends nothing twice).
 """
 
 from __future__ import annotations
@@ -161,24 +162,24 @@ class _Job:
         this_run.append(stats.to_dict())
 
     def run_mapped(self) -> Manifest:
-        """The Ray path: all selected questions through the mapper as one table, then written in shards."""
-        from naturalthoughts.stages.generation.batch import generate_mapped
+        """The Ray path: the selected questions go to the workers, which write the trace shards themselves."""
+        from naturalthoughts.core.datafiles import read_all
+        from naturalthoughts.stages.generation.batch import TEACHER, generate_mapped_to_folder
 
         assert self.executor is not None
         with self.timer("read"):
             questions, rejects = load_questions(self.source, self.on_bad_row)
-        with self.timer("generate"):
-            questions, traces, stats = generate_mapped(questions, self.spec, self.params, n=self.n,
-                                                       template=self.tmpl, cache=self.cache,
-                                                       retry_truncated=self.retry_truncated,
-                                                       progress=self.progress, mapper=self.executor)
         clear_stage_folder(self.out)
-        with self.timer("write"):
-            writer = ShardWriter(self.out, rows_per_shard=self.rows_per_shard)
-            writer.write(traces)  # an empty output still gets one shard with the trace schema
-            outputs = writer.close()
-        counts = {"in": questions.num_rows, "out": traces.num_rows, "flags": flag_counts(traces)}
-        return self._finish(outputs, [counts], [stats.to_dict()], rejects, resume=None)
+        with self.timer("generate"):
+            result = generate_mapped_to_folder(questions, self.out, self.spec, self.params, n=self.n,
+                                               template=self.tmpl, cache=self.cache,
+                                               retry_truncated=self.retry_truncated, progress=self.progress,
+                                               mapper=self.executor,
+                                               slice_rows=max(1, self.rows_per_shard // self.n))
+        flags = read_all([self.out / s["path"] for s in result.shards], ["qc_flags"])
+        counts = {"in": result.rows_in, "out": flags.num_rows, "flags": flag_counts(flags)}
+        stats = result.stats.get(TEACHER, RunStats())
+        return self._finish(result.shards, [counts], [stats.to_dict()], rejects, resume=None)
 
     def _finish(self, outputs: list[dict[str, Any]], shard_counts: list[dict[str, Any]],
                 shard_stats: list[dict[str, Any]], rejects: list[Reject],
