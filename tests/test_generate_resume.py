@@ -17,8 +17,8 @@ import pytest
 from conftest import smollm2_gguf
 
 from naturalthoughts.core.datafiles import sha256_file
+from naturalthoughts.core.progress import PROGRESS_FILE
 from naturalthoughts.core.store import Manifest, is_complete, read_table
-from naturalthoughts.stages.generation.progress import PROGRESS_FILE
 from naturalthoughts.stages.generation.questions import bundled_sample_pool
 
 pytestmark = pytest.mark.slow

@@ -16,6 +16,7 @@ import pytest
 
 from naturalthoughts.core.datafiles import ShardError, count_rows, iter_batches, sha256_file
 from naturalthoughts.core.io import BadRowError
+from naturalthoughts.core.progress import PROGRESS_FILE
 from naturalthoughts.core.sharding import Shard, select_shard
 from naturalthoughts.core.store import (
     MANIFEST_FILE,
@@ -29,7 +30,6 @@ from naturalthoughts.executors.options import ExecutorOptions
 from naturalthoughts.llm.backends.base import BackendSpec, SamplingParams
 from naturalthoughts.llm.backends.fake import FakeBackend
 from naturalthoughts.main import main as cli_main
-from naturalthoughts.stages.generation.progress import PROGRESS_FILE
 from naturalthoughts.stages.generation.questions import QuestionStream
 from naturalthoughts.stages.generation.run import run_generate
 

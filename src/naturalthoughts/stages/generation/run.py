@@ -5,7 +5,7 @@ and cut into chunks of ``rows_per_shard // n`` questions. Chunk ``i``'s requests
 :func:`~naturalthoughts.stages.generation.generate.generate_traces` (each completion is in the row cache the
 moment it arrives) and its rows (input order × sample index) become shard ``data/part-{i:05d}.parquet``,
 renamed into place when complete and recorded in ``_progress.json``
-(:mod:`naturalthoughts.stages.generation.progress`).
+(:mod:`naturalthoughts.core.progress`).
 A run killed mid-way and started again with the same config and input keeps its finished shards untouched,
 sends no request (not even a cache lookup) for their questions and continues with the first unfinished chunk.
 Memory holds one chunk's questions and traces, plus an 8-byte hash per question id for the duplicate check.
@@ -27,13 +27,13 @@ import pyarrow as pa
 
 from naturalthoughts.core.datafiles import ShardWriter
 from naturalthoughts.core.io import Reject
+from naturalthoughts.core.progress import ShardProgress, clear_stage_folder
 from naturalthoughts.core.schema import QC_FLAGS, TRACE_SCHEMA
 from naturalthoughts.core.store import Manifest, StageOutput, StageTimer, hash_config, hash_input, sum_counts
 from naturalthoughts.llm.backends.base import Backend, BackendSpec, SamplingParams
 from naturalthoughts.llm.cache import RequestCache, cache_setting
 from naturalthoughts.llm.runner import RunStats
 from naturalthoughts.stages.generation.generate import STAGE, flag_counts, generate_traces, open_cache
-from naturalthoughts.stages.generation.progress import ShardProgress, clear_stage_folder
 from naturalthoughts.stages.generation.prompts import PromptTemplate, load_template
 from naturalthoughts.stages.generation.questions import QuestionStream, load_questions, resolve_input
 

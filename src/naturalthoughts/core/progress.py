@@ -1,9 +1,9 @@
-"""The generate stage's resume state: ``OUT/_progress.json``, rewritten atomically after every finished shard.
+"""Resume by shard: ``OUT/_progress.json``, rewritten atomically after every finished shard (generate, annotate).
 
-Chunk ``i`` of the input (``questions_per_shard`` good questions, in input order) becomes shard
+Chunk ``i`` of the input (a fixed number of input rows, in input order) becomes shard
 ``data/part-{i:05d}.parquet``. The progress file records what the shards were made from (the config hash, the
-input's hash, the chunking) and, per finished shard, its index, rows, sha256, first and last question id and
-its counts. A re-run with the same identity keeps every recorded shard whose file still has its sha256 (a
+input's hash, the chunking) and, per finished shard, its index, rows, sha256, first and last input key
+(``trace_id`` for traces, else ``id``) and its counts. A re-run with the same identity keeps every recorded shard whose file still has its sha256 (a
 prefix: the first damaged or missing one and all after it are done again) and skips those chunks without a
 request, not even a cache lookup; a different identity clears the folder first, so nothing stale can pass for
 new output.
@@ -26,14 +26,14 @@ PROGRESS_VERSION = 1
 
 
 def clear_stage_folder(out: Path) -> None:
-    """Remove what a generate run writes (rows in either layout, rejects, manifest, markers, progress)."""
+    """Remove what a stage run writes (rows in either layout, rejects, manifest, markers, progress)."""
     clear_data(out)
     for name in (SUCCESS_FILE, MANIFEST_FILE, REJECTS_FILE, PROGRESS_FILE, PROGRESS_FILE + ".tmp"):
         (out / name).unlink(missing_ok=True)
 
 
 class ShardProgress:
-    """Which shards of a generate output are finished, kept on disk in :data:`PROGRESS_FILE`."""
+    """Which shards of a stage output are finished, kept on disk in :data:`PROGRESS_FILE`."""
 
     def __init__(self, out_dir: str | os.PathLike, identity: Mapping[str, Any]) -> None:
         """Open the progress of ``out_dir`` for a run with ``identity``; clear or trim what cannot be kept."""
@@ -90,7 +90,7 @@ class ShardProgress:
         if index >= len(self.shards):
             return None
         entry = self.shards[index]
-        ids = chunk.column("id")
+        ids = chunk.column(_key_column(chunk))
         if (entry.get("questions") == chunk.num_rows and entry.get("first_id") == ids[0].as_py()
                 and entry.get("last_id") == ids[-1].as_py()):
             return entry
@@ -104,7 +104,7 @@ class ShardProgress:
         """Add finished shard ``index`` (a ``ShardWriter`` entry: path, rows, sha256) and save at once."""
         if index != len(self.shards) or shard["path"] != shard_name(index):
             raise RuntimeError(f"shard {index} recorded out of order (have {len(self.shards)} finished)")
-        ids = chunk.column("id")
+        ids = chunk.column(_key_column(chunk))
         entry = {"index": index, "path": shard["path"], "rows": int(shard["rows"]), "sha256": shard["sha256"],
                  "questions": chunk.num_rows, "first_id": ids[0].as_py(), "last_id": ids[-1].as_py(),
                  "counts": dict(counts), "run_stats": dict(run_stats)}
@@ -115,3 +115,7 @@ class ShardProgress:
     def manifest_outputs(self) -> list[dict[str, Any]]:
         """The finished shards as manifest output entries."""
         return [{"path": e["path"], "rows": e["rows"], "sha256": e["sha256"]} for e in self.shards]
+
+
+def _key_column(chunk: pa.Table) -> str:
+    return "trace_id" if "trace_id" in chunk.column_names else "id"
