@@ -118,8 +118,9 @@ class FaultProxy:
                     return
                 finally:
                     conn.close()
-                with proxy.lock:
-                    proxy.forwarded += 1
+                if self.command == "POST":  # generation requests; a GET (e.g. /models) is no request of a row
+                    with proxy.lock:
+                        proxy.forwarded += 1
                 self._reply(resp.status, payload)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -19,7 +19,9 @@ from fault_proxy import FaultProxy
 
 from naturalthoughts.core.store import is_complete, read_table
 from naturalthoughts.llm.backends.base import BackendSpec, SamplingParams
+from naturalthoughts.llm.backends.openai_compat import OpenAIBackend
 from naturalthoughts.llm.cache import request_key
+from naturalthoughts.llm.runner import cache_model_key
 from naturalthoughts.stages.generation.generate import build_requests
 from naturalthoughts.stages.generation.prompts import load_template
 from naturalthoughts.stages.generation.questions import load_questions
@@ -123,7 +125,10 @@ def test_sigkill_midway_then_rerun_sends_nothing_already_done(llama_server, tmp_
     questions, _ = load_questions(qfile)
     params = SamplingParams(max_tokens=8, temperature=0.6, top_p=0.95, seed=0)  # the CLI defaults used above
     reqs = build_requests(questions, load_template("teacher-default"), params, 1)
-    finished = [request_key("openai:smollm2-135m", r) in done_before for r in reqs]
+    # the cache keys a served model by its name and what the server reports (the proxy forwards /models)
+    served = OpenAIBackend(BackendSpec(backend="openai", model="smollm2-135m", base_url=llama_server))
+    mkey = cache_model_key(served)
+    finished = [request_key(mkey, r) in done_before for r in reqs]
     assert sum(finished) == len(done_before)
     for req, was_done in zip(reqs, finished):
         prompt = req.messages[-1][1]

@@ -127,6 +127,7 @@ def _eval_main(args):
 @pytest.fixture
 def toy_stages(monkeypatch):
     monkeypatch.setattr(stage_argv, "_PARSERS", {})
+    monkeypatch.setenv("NATURALTHOUGHTS_RUN_IN_PROCESS", "1")  # toy modules live only in this process
     toys = {
         "ingest": _toy_module("ingest", _ingest_args, _ingest_main),
         "generate": _toy_module("generate", _generate_args, _generate_main),

@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_main", None):
         parser.print_help()
         return 2
+    _keep_secrets_out(args)
     cache = getattr(args, "cache", None)
     if isinstance(cache, str) and cache.endswith("/"):  # a cache folder (FolderCache): one SQLite file per process
         Path(cache).mkdir(parents=True, exist_ok=True)
@@ -63,6 +64,30 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: finished rows are in the cache; re-run the same command to resume", file=sys.stderr)
         return 130
+
+
+def _keep_secrets_out(args: argparse.Namespace) -> None:
+    """Register this command's secrets (:mod:`naturalthoughts.core.secrets`) and scrub them from its logs."""
+    from naturalthoughts.core.secrets import (
+        register_from_environment,
+        register_secrets,
+        scrub,
+        secrets_in_options,
+    )
+
+    register_from_environment()
+    register_secrets(secrets_in_options({k: v for k, v in vars(args).items() if not k.startswith("_")}))
+
+    class _Scrub(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            message = record.getMessage()
+            cleaned = scrub(message)
+            if cleaned != message:
+                record.msg, record.args = cleaned, None
+            return True
+
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_Scrub())
 
 
 if __name__ == "__main__":

@@ -40,6 +40,9 @@ def add_backend_args(p: argparse.ArgumentParser, *, prefix: str = "", default_ba
                    help=f"llamacpp | openai | vllm | transformers | fake (default: {default_backend})")
     g.add_argument(f"--{prefix}model", dest=f"{dest}model", default=default_model,
                    help=f"model alias, GGUF path, HF repo id or served model name (default: {default_model})")
+    g.add_argument(f"--{prefix}model-revision", dest=f"{dest}model_revision", default=None, metavar="REV",
+                   help="your name for the weights behind a served model (e.g. a date or commit); part of "
+                        "the row-cache key, so answers from other weights under the same name are not reused")
     g.add_argument(f"--{prefix}base-url", dest=f"{dest}base_url", default=None, action=_JoinEndpoints,
                    help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1 (openai backend); repeat it or "
                         "give a comma list to spread Ray workers (--executor ray) over several servers")
@@ -98,6 +101,7 @@ def backend_spec_from_args(args: argparse.Namespace, prefix: str = "") -> Backen
         requests_per_minute=getattr(args, f"{dest}rpm"),
         tokens_per_minute=getattr(args, f"{dest}tpm"),
         options=options,
+        revision=getattr(args, f"{dest}model_revision", None),
     )
 
 

@@ -50,7 +50,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mode", default="no-think,think,adaptive",
                    help="comma-separated modes: no-think, think, adaptive (default: all three)")
     words = p.add_argument("--think-words", dest="words", type=int, default=None, metavar="K",
-                           help="K in the think instruction 'Use about K words' (default 3500, the paper's value)")
+                           help="K in the think instruction 'Use about K words' (default: the K a trained "
+                                "student was trained with, else 3500, the paper's value)")
     add_deprecated_alias(p, "--words", words)
     budget = p.add_argument("--think-budget", dest="budget", type=_int_list, default=None, metavar="TOKENS[,TOKENS...]",
                             help="thinking budget(s) in tokens: stop thinking at B, close </think>, force the answer; "
@@ -64,6 +65,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=int, default=None, help="first N questions only")
     p.add_argument("--responses", default=None, metavar="FILE",
                    help="grade these outputs (question_id + output per line) instead of generating")
+    p.add_argument("--system-prompt", default=None, metavar="TEXT",
+                   help="system turn before every question (default: the one a trained student was "
+                        "trained with)")
+    p.add_argument("--allow-failures", action="store_true",
+                   help="exit 0 even when requests finally failed (they count as wrong answers); by default "
+                        "the command exits 1 so that `run` retries them")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     add_backend_args(p)
     # The brief's short form: --model llamacpp:smollm2-135m / openai:MODEL@URL / transformers:PATH.
@@ -101,11 +108,45 @@ def main(args: argparse.Namespace) -> int:
             summary = grade_responses(args.benchmark, args.responses, mode=modes[0] if len(modes) == 1 else None,
                                       limit=args.limit, out_dir=args.out)
         else:
-            summary = evaluate(spec_from_args(args), args.benchmark, modes, words=args.words, budget=args.budget,
+            spec = spec_from_args(args)
+            words, system_prompt, taken = student_defaults(spec.model, args.words, args.system_prompt)
+            summary = evaluate(spec, args.benchmark, modes, words=words, budget=args.budget,
                                min_think=args.min_think, seeds=args.seeds, limit=args.limit,
-                               params=sampling_from_args(args), cache=args.cache, out_dir=args.out)
+                               params=sampling_from_args(args), cache=args.cache, out_dir=args.out,
+                               system_prompt=system_prompt, defaults_from=taken or None)
     except (BenchmarkError, ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(markdown(summary))
+    failed = summary.get("failed") or 0
+    if failed:
+        errors = (summary.get("run_stats") or {}).get("errors") or {}
+        kinds = ", ".join(f"{k}: {v}" for k, v in sorted(errors.items()))
+        samples = sum(c["samples"] for c in summary["conditions"])
+        advice = "" if args.allow_failures else ("Re-run to retry only them (the rest come from the row "
+                                                 "cache), or pass --allow-failures to accept them.")
+        print(f"{'warning' if args.allow_failures else 'error'}: {failed} of {samples} samples failed "
+              f"({kinds or 'see samples.jsonl'}); they count as wrong answers. {advice}", file=sys.stderr)
+        if not args.allow_failures:
+            return 1
     return 0
+
+
+def student_defaults(model: str, words: int | None,
+                     system_prompt: str | None) -> tuple[int | None, str | None, dict]:
+    """K and the system prompt a trained student was trained with, unless given; printed when taken.
+
+    Returns (K, system prompt, what was taken from the student's ``naturalthoughts-student.json``).
+    """
+    from naturalthoughts.llm.student import trained_with
+
+    strings = ((trained_with(model) or {}).get("sft_strings")) or {}
+    taken: dict = {}
+    if words is None and strings.get("think_words"):
+        words = taken["think_words"] = int(strings["think_words"])
+        print(f"evaluate: K = {words} ('Use about {words} words'), as the student was trained with",
+              file=sys.stderr)
+    if system_prompt is None and strings.get("system_prompt"):
+        system_prompt = taken["system_prompt"] = strings["system_prompt"]
+        print(f"evaluate: system prompt {system_prompt!r}, as the student was trained with", file=sys.stderr)
+    return words, system_prompt, taken

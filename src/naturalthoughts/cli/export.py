@@ -44,7 +44,9 @@ def main(args: argparse.Namespace) -> int:
         return 2
     card = _card_for(Path(args.input), table, args.format)
     if card:
-        (Path(args.out) / "README.md").write_text(card, encoding="utf-8")
+        from naturalthoughts.core.secrets import scrub
+
+        (Path(args.out) / "README.md").write_text(scrub(card), encoding="utf-8")
     print(f"exported {table.num_rows} rows ({len(table.column_names)} columns) → {path}")
     if args.push_to_hub:
         try:

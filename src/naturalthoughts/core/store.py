@@ -39,31 +39,31 @@ from naturalthoughts.core.datafiles import (
     read_all,
     sha256_file,
 )
+from naturalthoughts.core.secrets import is_secret_key, scrub, scrub_obj
 
 DATA_FILE = LEGACY_DATA_FILE  # the layout before sharding (still read); new folders hold DATA_DIR/part-*.parquet
 REJECTS_FILE = "rejects.parquet"
 MANIFEST_FILE = "manifest.json"
 SUCCESS_FILE = "_SUCCESS"
 
-# Config keys whose values never reach a manifest, a log or a report (API keys come from the environment only,
-# but a user could still pass one through a config dict by mistake).
-_SECRET_MARKERS = ("api_key", "apikey", "token", "secret", "password", "authorization")
-_SECRET_ALLOWED = ("api_key_env", "max_tokens", "tokens", "tokenizer", "budget_tokens", "tokens_per_minute")
-
-
 def redact(obj: Any) -> Any:
-    """Copy of ``obj`` with values under secret-looking keys replaced by ``"<redacted>"``."""
+    """Copy of ``obj`` with values under secret-looking keys replaced by ``"<redacted>"`` and every registered
+    secret value (:mod:`naturalthoughts.core.secrets`) scrubbed from its strings."""
+    return scrub_obj(_redact_keys(obj))
+
+
+def _redact_keys(obj: Any) -> Any:
+    """The key-name half of :func:`redact`; config hashes use it (it does not depend on the registry)."""
     if isinstance(obj, Mapping):
         out = {}
         for k, v in obj.items():
-            key = str(k).lower()
-            secret = any(m in key for m in _SECRET_MARKERS) and not any(key.endswith(a) for a in _SECRET_ALLOWED)
             # Numbers are counts, not credentials: TRL reports num_input_tokens_seen, which was redacted before.
             counted = isinstance(v, (int, float)) and not isinstance(v, bool)
-            out[k] = "<redacted>" if secret and not counted and v not in (None, "") else redact(v)
+            secret = is_secret_key(str(k)) and not counted and v not in (None, "")
+            out[k] = "<redacted>" if secret else _redact_keys(v)
         return out
     if isinstance(obj, (list, tuple)):
-        return [redact(v) for v in obj]
+        return [_redact_keys(v) for v in obj]
     return obj
 
 
@@ -73,7 +73,7 @@ def stable_json(obj: Any) -> str:
 
 
 def hash_config(config: Mapping[str, Any]) -> str:
-    return hashlib.sha256(stable_json(redact(config)).encode()).hexdigest()
+    return hashlib.sha256(stable_json(_redact_keys(config)).encode()).hexdigest()
 
 
 def hash_file(path: str | os.PathLike) -> str:
@@ -142,7 +142,7 @@ class Manifest:
             "versions": self.versions,
             "extra": redact(self.extra),
         }
-        return json.dumps(body, indent=2, ensure_ascii=False, default=str)
+        return scrub(json.dumps(body, indent=2, ensure_ascii=False, default=str))
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Manifest":

@@ -13,6 +13,7 @@ from typing import Sequence
 
 from naturalthoughts.llm.backends.base import Backend, ChatRequest, Completion
 from naturalthoughts.llm.cache import RequestCache, request_key, usable
+from naturalthoughts.llm.fingerprint import model_identity
 
 
 @dataclass
@@ -26,6 +27,8 @@ class RunStats:
     completion_tokens: int = 0
     seconds: float = 0.0
     errors: dict[str, int] = field(default_factory=dict)  # error kind -> count (final failures only)
+    # model key -> identity (weights fingerprint or server report): what answered, recorded in manifests
+    models: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
@@ -36,7 +39,17 @@ class RunStats:
 
 
 def model_key(backend: Backend) -> str:
+    """``backend:model`` as shown in outputs (:func:`cache_model_key` adds the model's identity)."""
     return f"{backend.name}:{backend.model_id}"
+
+
+def cache_model_key(backend: Backend) -> str:
+    """The model part of a row-cache key: ``backend:model`` plus the weights' fingerprint or the server's id.
+
+    Without the identity a student retrained into the same folder would be answered from the old one's rows.
+    """
+    identity = model_identity(backend)
+    return model_key(backend) + (f"@{identity}" if identity else "")
 
 
 class Progress:
@@ -82,7 +95,10 @@ def run_requests(
     """
     stats = stats if stats is not None else RunStats()
     t0 = time.perf_counter()
-    mkey = model_key(backend)
+    mkey = cache_model_key(backend)
+    identity = model_identity(backend)
+    if identity:
+        stats.models[model_key(backend)] = identity
     keys = [request_key(mkey, r) for r in requests]
     stored = cache.get_many(keys) if cache is not None else {}
     results: list[Completion | None] = [None] * len(requests)

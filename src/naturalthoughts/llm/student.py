@@ -15,7 +15,6 @@ be found raises :class:`StudentNotFoundError` before training starts.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -189,11 +188,26 @@ def merge_lora(adapter_dir: str | os.PathLike, out_dir: str | os.PathLike) -> Pa
     return out
 
 
-def fingerprint(path: str | os.PathLike) -> str:
-    """Short hash of a model folder's config files (enough to tell students apart in manifests)."""
-    h = hashlib.sha256()
-    for name in ("config.json", "adapter_config.json", CONVERTED_MARKER):
-        f = Path(path) / name
-        if f.exists():
-            h.update(f.read_bytes())
-    return h.hexdigest()[:16]
+def resolve_trained_model(name: str) -> str:
+    """A ``naturalthoughts train`` output folder means its merged model if any, else its final one."""
+    p = Path(name).expanduser()
+    if p.is_dir() and not (p / "config.json").exists() and not (p / "adapter_config.json").exists():
+        for sub in ("merged", "final"):
+            if (p / sub).is_dir():
+                return str(p / sub)
+    return name
+
+
+STUDENT_INFO_FILE = "naturalthoughts-student.json"  # written by `train` next to the weights
+
+
+def trained_with(name: str) -> dict[str, Any] | None:
+    """How the student ``name`` was trained (its ``naturalthoughts-student.json``), or None for other models.
+
+    ``name`` may be a ``train`` output folder (its ``merged`` or ``final`` model is read) or either of those.
+    """
+    folder = Path(resolve_trained_model(name)).expanduser()
+    try:
+        return json.loads((folder / STUDENT_INFO_FILE).read_text())
+    except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError):
+        return None

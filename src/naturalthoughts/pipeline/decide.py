@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from naturalthoughts.core.secrets import scrub_obj
 from naturalthoughts.core.store import MANIFEST_FILE, hash_input, is_complete
 from naturalthoughts.pipeline.plan import Plan, PlannedInstance
 
@@ -28,7 +29,10 @@ def read_state(p: PlannedInstance) -> dict[str, Any] | None:
 def write_state(p: PlannedInstance, state: dict[str, Any]) -> None:
     p.state_file.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.state_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, indent=2, default=str))
+    # Scrubbed of secrets, except the input labels and hashes that decide staleness (paths and hex digests).
+    kept = {k: state[k] for k in ("inputs", "output_hash", "config_hash") if k in state}
+    cleaned = {**scrub_obj({k: v for k, v in state.items() if k not in kept}), **kept}
+    tmp.write_text(json.dumps(cleaned, indent=2, default=str))
     os.replace(tmp, p.state_file)
 
 

@@ -28,6 +28,7 @@ from naturalthoughts.pipeline.argv import (
     stage_parser,
     wired_dests,
 )
+from naturalthoughts.pipeline.hub_inputs import resolve_hub_input
 from naturalthoughts.pipeline.recipe import (
     PACKAGE_PREFIX,
     STAGE_KINDS,
@@ -126,7 +127,7 @@ def _plan_instance(recipe: Recipe, inst: Instance) -> PlannedInstance:
             deps.append(target.key)
             in_path = str(target.folder(recipe.run_dir) / sub) if sub else str(target.folder(recipe.run_dir))
         else:
-            in_path = resolve_path(source)
+            in_path = resolve_hub_input(resolve_path(source), recipe.env)  # a local copy of a hub dataset
             user_inputs.append(in_path)
         if not _has_flag(parser, kind.input_flag):
             raise recipe.error(f"{owner}: the {inst.stage} command has no {kind.input_flag} option; "
@@ -179,6 +180,8 @@ def resolved_recipe(plan: Plan) -> dict[str, Any]:
             opts = {"in": resolve_path(p.inst.input), **opts}
         elif p.inst.input is not None:
             opts = {"in": p.inst.input, **opts}
+        if p.inst.launcher:
+            opts["launcher"] = dict(p.inst.launcher)
         if p.inst.name:
             stages.setdefault(p.inst.stage, {"instances": {}})["instances"][p.inst.name] = opts
         else:
@@ -191,6 +194,18 @@ def resolved_recipe(plan: Plan) -> dict[str, Any]:
         "env": dict(recipe.env),
         "stages": stages,
     }
+
+
+def plan_secrets(plan: Plan) -> set[str]:
+    """Every secret the run knows of: the recipe's ``env:`` values, credential-like option values and the
+    values of the variables its ``*_api_key_env`` options name (see :mod:`naturalthoughts.core.secrets`)."""
+    from naturalthoughts.core.secrets import secrets_in_options
+
+    found = {v for v in plan.recipe.env.values() if v}
+    for p in plan.items:
+        found |= secrets_in_options(p.inst.options)
+        found |= secrets_in_options({k: v for k, v in vars(p.args).items() if not k.startswith("_")})
+    return found
 
 
 def _yaml_safe(value: Any) -> Any:

@@ -24,8 +24,9 @@ A recipe's stage options are that stage's CLI flags, spelled as YAML keys (``max
 
 Reserved keys in a stage or instance: ``instances`` (named instances; the other keys are shared defaults),
 ``for_each`` (one instance per instance of an earlier stage, input wired to it), ``in`` (input path or
-``@stage[/instance]`` reference). A string value ``@stage[/instance][/sub/path]`` anywhere in the options is
-replaced by that instance's output folder (plus sub path) and makes it an input of this instance.
+``@stage[/instance]`` reference), ``launcher`` (start the stage under ``accelerate launch`` or ``torchrun``,
+see :mod:`naturalthoughts.pipeline.launcher`). A string value ``@stage[/instance][/sub/path]`` anywhere in the
+options is replaced by that instance's output folder (plus sub path) and makes it an input of this instance.
 
 This module only parses and checks the *shape* of a recipe (with the YAML line of every key, so errors can point
 at it); :mod:`naturalthoughts.pipeline.plan` checks the options against each stage's real argument parser.
@@ -40,6 +41,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from naturalthoughts.pipeline.launcher import LAUNCHER_KEY, LauncherError, take_launcher
 from naturalthoughts.pipeline.yaml_lines import LineDict, RecipeError, line_of, load_yaml
 
 
@@ -74,7 +76,7 @@ STAGE_KINDS: dict[str, StageKind] = {
     )
 }
 STAGE_ORDER: list[str] = list(STAGE_KINDS)
-RESERVED_KEYS = ("instances", "for_each", "in")
+RESERVED_KEYS = ("instances", "for_each", "in", LAUNCHER_KEY)
 TOP_LEVEL_KEYS = ("name", "description", "run_dir", "cache", "env", "stages")
 REFERENCE = re.compile(r"^@(?P<stage>[a-z][a-z0-9-]*)(?:/(?P<rest>.+))?$")
 PACKAGE_PREFIX = "package:"
@@ -92,6 +94,7 @@ class Instance:
     line: int | None = None
     input: str | None = None  # explicit `in:` (path or @reference); None: the default upstream
     for_each_of: str | None = None  # the upstream instance this one was fanned out from
+    launcher: dict[str, Any] | None = None  # {"name": "accelerate", **its options}; None: a plain process
 
     @property
     def key(self) -> str:
@@ -214,6 +217,7 @@ def _parse_stage(recipe: Recipe, stage: str, body: dict, line: int | None) -> li
     instances_raw = body.get("instances")
     if instances_raw is None:
         inst = Instance(stage, "", dict(shared), dict(shared_lines), line, shared_in)
+        inst.launcher = _launcher(recipe, inst, f"stage {stage!r}")
         if for_each is not None:
             inst.for_each_of = str(for_each)  # template; expanded once all stages are known
         return [inst]
@@ -237,8 +241,19 @@ def _parse_stage(recipe: Recipe, stage: str, body: dict, line: int | None) -> li
         own.pop("in", None)
         merged = {**shared, **own}
         merged_lines = {**shared_lines, **own_lines}
-        out.append(Instance(stage, name, merged, merged_lines, iline, own_in or shared_in))
+        inst = Instance(stage, name, merged, merged_lines, iline, own_in or shared_in)
+        inst.launcher = _launcher(recipe, inst, f"{stage}/{name}")
+        out.append(inst)
     return out
+
+
+def _launcher(recipe: Recipe, inst: Instance, owner: str) -> dict[str, Any] | None:
+    """Take the reserved ``launcher`` key (and its options) out of an instance's stage options."""
+    line = inst.option_lines.get(LAUNCHER_KEY, inst.line)
+    try:
+        return take_launcher(inst.options, inst.option_lines)[0]
+    except LauncherError as exc:
+        raise recipe.error(f"{owner}: {exc}", line) from None
 
 
 def _expand_for_each(recipe: Recipe) -> None:
@@ -262,7 +277,7 @@ def _expand_for_each(recipe: Recipe) -> None:
         expanded = []
         for up in recipe.stages[source]:
             inst = Instance(stage, up.name or source, dict(template.options), dict(template.option_lines),
-                            template.line, f"@{up.key}", for_each_of=up.key)
+                            template.line, f"@{up.key}", for_each_of=up.key, launcher=template.launcher)
             expanded.append(inst)
         recipe.stages[stage] = expanded
 

@@ -1,15 +1,26 @@
 """Run a recipe: plan every stage up front (:mod:`.plan`), decide what changed (:mod:`.decide`), run only that.
 
-Each stage runs through its command's ``main(args)`` with the run's environment; a failure stops the run and
-keeps every stage finished before it.
+Each stage runs in a process of its own, ``python -m naturalthoughts STAGE ARGV`` (or under the launcher its
+recipe names, :mod:`.launcher`), with the run's environment, so nothing process-wide (offline flags, torch
+thread counts, loaded libraries) leaks from one stage into the next. Its output streams through; a failure
+records the exit status and the tail of its stderr in the state file, stops the run and keeps every stage
+finished before it. ``in_process=True`` (or ``NATURALTHOUGHTS_RUN_IN_PROCESS=1``) calls each command's
+``main(args)`` in this process instead (tests that register stage modules of their own).
+
+Nothing the runner writes holds a secret (:mod:`naturalthoughts.core.secrets`): the resolved recipe and the
+state files are scrubbed, and the stage processes learn which variables hold secrets by name only.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as _dt
 import io
 import os
+import shutil
+import subprocess
+import sys
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -18,6 +29,7 @@ from typing import Callable, Iterator
 
 import yaml
 
+from naturalthoughts.core.secrets import SECRET_ENV_NAMES_ENV, register_secrets, scrub
 from naturalthoughts.core.store import MANIFEST_FILE, SUCCESS_FILE, hash_input, is_complete
 from naturalthoughts.pipeline.argv import stage_module
 from naturalthoughts.pipeline.decide import Decision, decide, output_rows, read_state, write_state
@@ -27,14 +39,21 @@ from naturalthoughts.pipeline.plan import (
     Plan,
     PlannedInstance,
     plan_recipe,
+    plan_secrets,
     resolved_recipe,
 )
+from naturalthoughts.pipeline.hub_inputs import unavailable_reason
+from naturalthoughts.pipeline.launcher import stage_command
 from naturalthoughts.pipeline.recipe import (
     STAGE_KINDS,
     STAGE_ORDER,
     Recipe,
     RecipeError,
 )
+
+
+IN_PROCESS_ENV = "NATURALTHOUGHTS_RUN_IN_PROCESS"
+STDERR_TAIL_LINES = 40
 
 
 class RunError(RuntimeError):
@@ -90,13 +109,18 @@ class RunSummary:
 
 
 def run_recipe(recipe: Recipe, *, from_stage: str | None = None, until_stage: str | None = None,
-               force: tuple[str, ...] = (), echo: Callable[[str], None] | None = None) -> RunSummary:
+               force: tuple[str, ...] = (), echo: Callable[[str], None] | None = None,
+               in_process: bool | None = None) -> RunSummary:
     """Run ``recipe``'s stale and pending instances in pipeline order; return what ran and what was skipped.
 
     ``from_stage``: stages before it are taken as they are (they must be complete; they are not re-run even if
     stale). ``until_stage``: stop after it. ``force``: stage names or ``stage/instance`` keys to re-run even if
-    up to date. Raises :class:`RunError` when a stage fails; everything finished before stays.
+    up to date. ``in_process``: call the stage commands in this process (default: one process per stage, or
+    ``$NATURALTHOUGHTS_RUN_IN_PROCESS``). Raises :class:`RunError` when a stage fails; everything finished
+    before stays. A stale instance's folder is cleared before it re-runs (nothing old can pass for new).
     """
+    if in_process is None:
+        in_process = os.environ.get(IN_PROCESS_ENV, "").lower() in ("1", "true", "yes")
     echo = echo or (lambda line: print(line, flush=True))
     from_stage = _select_stage(from_stage, "--from")
     until_stage = _select_stage(until_stage, "--until")
@@ -110,13 +134,16 @@ def run_recipe(recipe: Recipe, *, from_stage: str | None = None, until_stage: st
             raise RecipeError(f"--force {f!r}: no such stage instance; this recipe has: {', '.join(sorted(known))}")
     run_dir = recipe.run_dir
     run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / RESOLVED_FILE).write_text(
+    register_secrets(plan_secrets(plan))
+    (run_dir / RESOLVED_FILE).write_text(scrub(
         "# Written by `naturalthoughts run`: the recipe with every option resolved (itself a valid recipe).\n"
+        "# Secret values (the env: block, API keys, tokens, passwords) are written as <redacted>.\n"
         + yaml.safe_dump(resolved_recipe(plan), sort_keys=False, allow_unicode=True, width=110)
-    )
+    ))
     summary = RunSummary()
     t_run = time.perf_counter()
-    env = {"NATURALTHOUGHTS_CACHE": str(recipe.cache), **recipe.env}
+    env = {"NATURALTHOUGHTS_CACHE": str(recipe.cache), **recipe.env,
+           SECRET_ENV_NAMES_ENV: ",".join(sorted(recipe.env))}
     total = len(plan.items)
     echo(f"naturalthoughts run: recipe {recipe.name!r} ({total} stage instances) → {run_dir}")
     reran: set[str] = set()
@@ -143,7 +170,9 @@ def run_recipe(recipe: Recipe, *, from_stage: str | None = None, until_stage: st
             _check_inputs_ready(p, plan)
             _precheck(p, plan)
             echo(f"{tag}: running ({'; '.join(reasons)})")
-            _run_instance(p, decision, echo)
+            if decision.status == "stale" and p.folder.exists():
+                shutil.rmtree(p.folder)  # its old output answers old options or inputs
+            _run_instance(p, decision, echo, in_process)
             reran.add(p.key)
             summary.ran.append(p.key)
             if p.inst.stage == "report":
@@ -170,7 +199,10 @@ def _check_inputs_ready(p: PlannedInstance, plan: Plan) -> None:
             raise RunError(f"{p.key}: its input {dep} ({d.folder}) is missing or incomplete; "
                            f"run without --from (or with --from {d.inst.stage}) to rebuild it")
     for path in p.user_inputs:
-        if not Path(path).exists():
+        reason = unavailable_reason(path)
+        if reason is not None:
+            raise RunError(f"{p.key}: {reason}")
+        if "://" not in path and not Path(path).exists():  # a remote input is the stage's to read
             raise RunError(f"{p.key}: input path {path} does not exist")
 
 
@@ -186,43 +218,88 @@ def _precheck(p: PlannedInstance, plan: Plan) -> None:
                            f"{plan.by_key()[p.deps[0]].folder}); lower `n` or grow the pool")
 
 
-def _run_instance(p: PlannedInstance, decision: Decision, echo: Callable[[str], None]) -> None:
+def _run_instance(p: PlannedInstance, decision: Decision, echo: Callable[[str], None],
+                  in_process: bool) -> None:
     p.folder.mkdir(parents=True, exist_ok=True)
     (p.folder / SUCCESS_FILE).unlink(missing_ok=True)  # the old output is no longer current
     started = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    command = None if in_process else stage_command(p.inst.stage, p.argv, p.inst.launcher)
     base_state = {"key": p.key, "stage": p.inst.stage, "folder": str(p.folder), "argv": p.argv,
                   "config_hash": p.config_hash, "config": p.config, "inputs": decision.input_hashes,
-                  "started_at": started}
+                  "started_at": started, "command": command, "launcher": p.inst.launcher}
     write_state(p, {**base_state, "status": "running"})
-    module = stage_module(p.inst.stage)
     t0 = time.perf_counter()
-    error = None
-    try:
-        code = module.main(p.args)
-        if code not in (None, 0):
-            error = f"exited with status {code}"
-    except SystemExit as exc:
-        if exc.code not in (None, 0):
-            error = str(exc.code) if not isinstance(exc.code, int) else f"exited with status {exc.code}"
-    except KeyboardInterrupt:
-        write_state(p, {**base_state, "status": "running", "interrupted": True})
-        raise
-    except Exception as exc:  # a stage bug or bad data: record it, keep earlier stages
-        error = f"{type(exc).__name__}: {exc}"
-        buf = io.StringIO()
-        traceback.print_exc(file=buf)
-        (p.state_file.with_suffix(".traceback.txt")).write_text(buf.getvalue())
+    if in_process:
+        error, extra = _call_in_process(p, base_state)
+    else:
+        assert command is not None
+        error, extra = _call_subprocess(p, command, base_state)
     seconds = time.perf_counter() - t0
     if error is None and (p.folder / MANIFEST_FILE).exists() and not is_complete(p.folder):
         error = f"finished without writing {SUCCESS_FILE} in {p.folder}"
     if error is not None:
-        write_state(p, {**base_state, "status": "failed", "error": error, "seconds": round(seconds, 2)})
-        raise RunError(f"{p.key} failed after {seconds:.1f} s: {error}. Earlier stages are kept; fix the problem "
-                       f"and re-run the same command to continue from here.")
-    state = {**base_state, "status": "done", "seconds": round(seconds, 2), "rows": output_rows(p.folder),
+        write_state(p, {**base_state, **extra, "status": "failed", "error": error,
+                        "seconds": round(seconds, 2)})
+        tail = "".join(extra.get("stderr_tail") or [])[-2000:]
+        raise RunError(scrub(f"{p.key} failed after {seconds:.1f} s: {error}. Earlier stages are kept; fix "
+                             "the problem and re-run the same command to continue from here."
+                             + (f"\nLast lines of its stderr:\n{tail}" if tail else "")))
+    state = {**base_state, **extra, "status": "done", "seconds": round(seconds, 2),
+             "rows": output_rows(p.folder),
              "finished_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
     state["output_hash"] = hash_input(p.folder)
     write_state(p, state)
     rows = state["rows"]
     echo(f"    done in {seconds:.1f} s" + (f", {rows} rows" if rows is not None else "") + f" → {p.folder}")
 
+
+def _call_in_process(p: PlannedInstance, base_state: dict) -> tuple[str | None, dict]:
+    """Run the stage's ``main(args)`` here; (error or None, what to add to the state)."""
+    module = stage_module(p.inst.stage)
+    extra = {"pid": os.getpid(), "in_process": True}
+    try:
+        code = module.main(p.args)
+        if code not in (None, 0):
+            return f"exited with status {code}", {**extra, "exit_status": code}
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            code = exc.code
+            return (f"exited with status {code}" if isinstance(code, int) else str(code)), extra
+    except KeyboardInterrupt:
+        write_state(p, {**base_state, **extra, "status": "running", "interrupted": True})
+        raise
+    except Exception as exc:  # a stage bug or bad data: record it, keep earlier stages
+        buf = io.StringIO()
+        traceback.print_exc(file=buf)
+        (p.state_file.with_suffix(".traceback.txt")).write_text(scrub(buf.getvalue()))
+        return f"{type(exc).__name__}: {exc}", extra
+    return None, extra
+
+
+def _call_subprocess(p: PlannedInstance, command: list[str], base_state: dict) -> tuple[str | None, dict]:
+    """Run the stage as its own process, streaming its output; (error or None, what to add to the state)."""
+    tail: collections.deque[str] = collections.deque(maxlen=STDERR_TAIL_LINES)
+    try:
+        proc = subprocess.Popen(command, env=dict(os.environ), stderr=subprocess.PIPE, text=True, bufsize=1,
+                                errors="replace")
+    except OSError as exc:
+        return f"cannot start {command[0]}: {exc}", {}
+    extra: dict = {"pid": proc.pid}
+    write_state(p, {**base_state, **extra, "status": "running"})
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:  # stream it through and keep the end for the state file
+            sys.stderr.write(line)
+            sys.stderr.flush()
+            tail.append(line)
+        code = proc.wait()
+    except KeyboardInterrupt:  # the stage got the same SIGINT: let it stop and keep its finished rows
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        write_state(p, {**base_state, **extra, "status": "running", "interrupted": True,
+                        "stderr_tail": list(tail)})
+        raise
+    extra.update(exit_status=code, stderr_tail=list(tail))
+    return (f"exited with status {code}" if code != 0 else None), extra

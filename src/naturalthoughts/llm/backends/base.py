@@ -132,6 +132,9 @@ class BackendSpec:
     timeout_s: float = 600.0
     max_retries: int = 6
     options: dict[str, Any] = field(default_factory=dict)  # backend-specific (n_ctx, tensor_parallel_size, ...)
+    # The user's name for the weights behind a served model (a hosted API may change them under one name);
+    # part of the row-cache key. Local models need none: their weights are fingerprinted.
+    revision: str | None = None
 
     @classmethod
     def parse(cls, text: str, **kw: Any) -> "BackendSpec":

@@ -22,13 +22,38 @@ from typing import Any, Callable, Sequence
 
 @dataclass(frozen=True)
 class ChatTemplate:
-    """A callable ``render(messages, add_generation_prompt=True) -> str`` with where it came from."""
+    """A callable ``render(messages, add_generation_prompt=True) -> str`` with where it came from.
+
+    ``bos``: the BOS token's text as the template writes it ("" when unknown); ``tokenizer_adds_bos``: whether
+    the model's tokenizer adds a BOS itself when it encodes a prompt (servers' ``/v1/completions`` do).
+    """
 
     source: str
     render_fn: Callable[[Sequence[dict[str, str]], bool], str]
+    bos: str = ""
+    tokenizer_adds_bos: bool = False
 
     def render(self, messages: Sequence[dict[str, str]], add_generation_prompt: bool = True) -> str:
         return self.render_fn(messages, add_generation_prompt)
+
+    def render_for_completion(self, messages: Sequence[dict[str, str]]) -> str:
+        """The prompt text for a completion endpoint: exactly one BOS once the server has encoded it."""
+        return single_bos(self.render(messages, True), self.bos, tokenizer_adds_bos=self.tokenizer_adds_bos)
+
+
+def single_bos(prompt: str, bos: str, *, tokenizer_adds_bos: bool) -> str:
+    """``prompt`` with its leading BOS texts cut so that, once encoded, it starts with exactly one BOS.
+
+    A Llama-3-style template writes ``{{ bos_token }}`` itself, and the runtime that encodes the prompt
+    (llama.cpp, vLLM, a server's ``/v1/completions``) adds another when the model's tokenizer says so: two BOS
+    tokens, a prompt the model never saw in training. Repeated leading BOS texts become one; that one goes too
+    when the tokenizer adds its own.
+    """
+    if not bos or not prompt.startswith(bos):
+        return prompt
+    while prompt.startswith(bos + bos):
+        prompt = prompt[len(bos):]
+    return prompt[len(bos):] if tokenizer_adds_bos else prompt
 
 
 def _jinja_renderer(template: str, bos: str, eos: str) -> Callable[[Sequence[dict[str, str]], bool], str]:
@@ -50,7 +75,7 @@ def _jinja_renderer(template: str, bos: str, eos: str) -> Callable[[Sequence[dic
     return render
 
 
-def _gguf_template(path: str) -> tuple[str, str, str]:
+def _gguf_template(path: str) -> tuple[str, str, str, bool]:
     from llama_cpp import Llama
 
     llm = Llama(model_path=path, vocab_only=True, verbose=False)
@@ -61,7 +86,7 @@ def _gguf_template(path: str) -> tuple[str, str, str]:
         eos_id, bos_id = llm.token_eos(), llm.token_bos()
         eos = llm._model.token_get_text(eos_id) if eos_id != -1 else ""
         bos = llm._model.token_get_text(bos_id) if bos_id != -1 else ""
-        return template, bos, eos
+        return template, bos, eos, bos_id != -1 and bool(llm._model.add_bos_token())
     finally:
         llm.close()
 
@@ -73,11 +98,14 @@ def load_chat_template(ref: str, bos_token: str = "", eos_token: str = "") -> Ch
 
     path = resolve(ref)
     if path.endswith(".gguf") and os.path.exists(path):
-        template, bos, eos = _gguf_template(path)
-        return ChatTemplate(path, _jinja_renderer(template, bos_token or bos, eos_token or eos))
+        template, bos, eos, adds_bos = _gguf_template(path)
+        bos = bos_token or bos
+        return ChatTemplate(path, _jinja_renderer(template, bos, eos_token or eos), bos, adds_bos)
     if path.endswith((".jinja", ".j2", ".txt")) and os.path.exists(path):
         with open(path, encoding="utf-8") as f:
-            return ChatTemplate(path, _jinja_renderer(f.read(), bos_token, eos_token))
+            # The model behind a bare template is unknown: a BOS passed in is taken as the server's to add.
+            render = _jinja_renderer(f.read(), bos_token, eos_token)
+            return ChatTemplate(path, render, bos_token, bool(bos_token))
     from transformers import AutoTokenizer  # a tokenizer folder or hub id
 
     tok: Any = AutoTokenizer.from_pretrained(path)
@@ -85,4 +113,6 @@ def load_chat_template(ref: str, bos_token: str = "", eos_token: str = "") -> Ch
     def render(messages: Sequence[dict[str, str]], add_generation_prompt: bool) -> str:
         return tok.apply_chat_template(list(messages), tokenize=False, add_generation_prompt=add_generation_prompt)
 
-    return ChatTemplate(path, render)
+    bos = tok.bos_token or ""
+    adds_bos = bool(bos) and tok("a").input_ids[:1] == [tok.bos_token_id]
+    return ChatTemplate(path, render, bos, adds_bos)

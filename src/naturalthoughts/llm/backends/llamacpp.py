@@ -16,8 +16,9 @@ generation prompt.
 Options (``BackendSpec.options``): ``n_ctx`` (default 4096), ``n_threads`` (default: the cores idle at load time,
 :func:`naturalthoughts.core.threads.idle_cores`),
 ``n_gpu_layers`` (default 0), ``filename`` (hub GGUF glob), ``top_k`` (default 0 = off) and ``min_p``
-(default 0.0 = off), ``repeat_penalty`` (default 1.0), ``reuse_context`` (default true: a request that continues
-the previous one, such as a thinking budget's answer phase, keeps its context; see ``_prepare_context``).
+(default 0.0 = off), ``repeat_penalty`` (default 1.0), ``chat_template`` (a Jinja file used instead of the
+GGUF's template), ``reuse_context`` (default true: a request that continues the previous one, such as a
+thinking budget's answer phase, keeps its context; see ``_prepare_context``).
 ``top_k``/``min_p`` are off by default because llama.cpp's own defaults (40 / 0.05) would silently change the
 sampling the user asked for with temperature/top-p.
 """
@@ -78,6 +79,7 @@ class LlamaCppBackend:
         self._llm: Any = None
         self._formatter: Any = None
         self._eos_text = ""
+        self._bos_id, self._add_bos = -1, False  # the model's BOS token and whether llama.cpp would add it
         # One Llama context is not safe to share between threads; generate() may be called from several.
         self._lock = threading.Lock()
         # The text whose tokens fill the context: the last request's prompt and its completion (None: start afresh)
@@ -95,7 +97,12 @@ class LlamaCppBackend:
         eos_id, bos_id = llm.token_eos(), llm.token_bos()
         eos = llm._model.token_get_text(eos_id) if eos_id != -1 else ""
         bos = llm._model.token_get_text(bos_id) if bos_id != -1 else ""
+        self._bos_id = bos_id
+        self._add_bos = bos_id != -1 and bool(llm._model.add_bos_token())
         template = llm.metadata.get("tokenizer.chat_template")
+        if self.options.get("chat_template"):  # a Jinja file instead of the GGUF's own template
+            with open(self.options["chat_template"], encoding="utf-8") as fh:
+                template = fh.read()
         if not template:
             raise ValueError(
                 f"llamacpp model {self.spec.model!r} has no chat template in its GGUF metadata; "
@@ -111,6 +118,22 @@ class LlamaCppBackend:
         rendered = self._formatter(messages=req.message_dicts()).prompt
         return rendered + req.assistant_prefix
 
+    def prompt_tokens(self, prompt: str) -> list[int]:
+        """The token ids sent to llama.cpp: the prompt's, with exactly one BOS first where the model has one.
+
+        A template that writes ``{{ bos_token }}`` (Llama 3 style) plus llama.cpp's own BOS (models whose GGUF
+        says ``add_bos_token``) would start the prompt with two; several leading BOS become one, and a model
+        that wants a BOS gets one when the template wrote none.
+        """
+        self._ensure_loaded()
+        tokens = list(self._llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
+        if self._bos_id == -1:
+            return tokens
+        leading = next((i for i, t in enumerate(tokens) if t != self._bos_id), len(tokens))
+        if leading == 0:
+            return [self._bos_id, *tokens] if self._add_bos else tokens
+        return tokens[leading - 1:]
+
     # ------------------------------------------------------------------------------------------ generation
     def _complete(self, req: ChatRequest) -> Completion:
         p = req.params
@@ -120,7 +143,7 @@ class LlamaCppBackend:
             stop = [s for s in (self._eos_text, *p.stop) if s]
             self._prepare_context(prompt)
             out = self._llm.create_completion(
-                prompt,
+                self.prompt_tokens(prompt),
                 max_tokens=p.max_tokens,
                 temperature=p.temperature,
                 top_p=p.top_p,
@@ -170,7 +193,7 @@ class LlamaCppBackend:
             return
         # What llama-cpp-python will keep: the common prefix of the context (prompt and evaluated completion)
         # and the new prompt's tokens, less the last prompt token, which it evaluates again to get fresh logits.
-        tokens = self._llm.tokenize(prompt.encode("utf-8"), special=True)
+        tokens = self.prompt_tokens(prompt)
         self.reused_prompt_tokens += min(self._llm.longest_token_prefix(self._llm._input_ids, tokens), len(tokens) - 1)
 
     def generate(self, requests: Sequence[ChatRequest], on_result: ProgressFn | None = None) -> list[Completion]:

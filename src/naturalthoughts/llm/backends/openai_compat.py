@@ -146,7 +146,8 @@ class OpenAIBackend:
             from naturalthoughts.llm.backends.chat_template import load_chat_template
 
             self._template = load_chat_template(self.chat_template_ref)
-        return self._template.render(req.message_dicts(), True) + req.assistant_prefix
+        # The server encodes the prompt and adds its own BOS when the model wants one: send none of ours then.
+        return self._template.render_for_completion(req.message_dicts()) + req.assistant_prefix
 
     def _body(self, req: ChatRequest, mode: str) -> tuple[str, dict[str, Any]]:
         """(path, JSON body) of one attempt."""
@@ -317,6 +318,34 @@ class OpenAIBackend:
 
         with ThreadPoolExecutor(1) as pool:
             return pool.submit(asyncio.run, self.agenerate(requests, on_result)).result()
+
+    # ------------------------------------------------------------------------------------------- identity
+    def model_identity(self) -> str:
+        """What the server says it serves under this name (id, and ``root``: vLLM's weights path or hub id),
+        plus the user's ``--model-revision``; part of the row-cache key and the manifests.
+
+        A hosted API may swap the weights behind a name without a word, so the revision is the user's handle
+        on that. An unreachable ``/models`` leaves the requested name alone (the requests would fail anyway).
+        """
+        import httpx
+
+        reported = ""
+        try:
+            headers = self._headers()
+            resp = httpx.get(f"{self.base_url}/models", headers=headers, timeout=min(self.timeout_s, 15.0))
+            entries = resp.json().get("data") or [] if resp.status_code == 200 else []
+            entry = next((e for e in entries if e.get("id") == self.model_id), None)
+            if entry is None and len(entries) == 1:
+                entry = entries[0]  # a single-model server answers any name with its one model
+            if entry is not None:
+                root = entry.get("root")
+                reported = str(entry.get("id")) + (f"|{root}" if root and root != entry.get("id") else "")
+        except (httpx.HTTPError, ValueError, AttributeError, _Final) as exc:
+            log.warning("cannot ask %s/models which model it serves (%s); the cache keys by the name only",
+                        self.base_url, type(exc).__name__)
+        revision = self.spec.revision
+        parts = [f"served={reported}" if reported else "", f"rev={revision}" if revision else ""]
+        return ",".join(p for p in parts if p)
 
     def close(self) -> None:
         pass

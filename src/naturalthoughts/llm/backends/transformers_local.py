@@ -21,22 +21,12 @@ For large evaluations on GPUs serve the merged folder with vLLM instead (``--bac
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any, Sequence
 
 from naturalthoughts.llm.backends.base import BackendSpec, ChatRequest, Completion, ProgressFn, SamplingParams
+from naturalthoughts.llm.student import resolve_trained_model  # noqa: F401  (re-exported: its old home)
 
 log = logging.getLogger(__name__)
-
-
-def resolve_trained_model(name: str) -> str:
-    """A ``naturalthoughts train`` output folder means its merged model if any, else its final model/adapter."""
-    p = Path(name).expanduser()
-    if p.is_dir() and not (p / "config.json").exists() and not (p / "adapter_config.json").exists():
-        for sub in ("merged", "final"):
-            if (p / sub).is_dir():
-                return str(p / sub)
-    return name
 
 
 class TransformersBackend:

@@ -1,10 +1,10 @@
 """Safe ``train --resume``: continue only from a checkpoint made from the same data and training options.
 
 Every checkpoint folder gets ``naturalthoughts-resume.json``: the content hash of the SFT data and the options
-that decide what the weights become (student, learning rate, LoRA, batch size, ...). ``--resume`` picks the last
-checkpoint only when its record matches the current run; otherwise the old checkpoints are removed (so that they
-can never be mistaken for this run's) and training starts afresh, saying why. How far to train (``max_steps``,
-``epochs``) may change between the runs: raising it is what resuming is for.
+that decide what the weights become (student, learning rate, LoRA, batch size, ...). ``--resume`` picks the
+last checkpoint only when its record matches the current run; otherwise the old checkpoints are removed (so
+that they can never be mistaken for this run's) and training starts afresh, saying why. How far to train
+(``max_steps``, ``epochs``) may change between the runs: raising it is what resuming is for.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ log = logging.getLogger(__name__)
 
 SIGNATURE_FILE = "naturalthoughts-resume.json"
 # Options that say how far to go or how to record, not what the weights become.
-_NOT_IN_SIGNATURE = ("data", "out", "resume", "max_steps", "epochs", "save_steps", "save_total_limit", "logging_steps",
-                     "report_to", "merge")
+_NOT_IN_SIGNATURE = ("data", "out", "resume", "max_steps", "epochs", "save_steps", "save_total_limit",
+                     "logging_steps", "report_to", "merge")
 
 
 def training_signature(config: Any) -> dict[str, Any]:

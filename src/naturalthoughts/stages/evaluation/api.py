@@ -18,6 +18,7 @@ from naturalthoughts.llm.backends.base import Backend, BackendSpec, ChatRequest,
 from naturalthoughts.llm.budget import Generation, ThinkingBudget, generate
 from naturalthoughts.llm.cache import RequestCache
 from naturalthoughts.llm.extract import Extraction, extract_answer
+from naturalthoughts.llm.fingerprint import model_identity
 from naturalthoughts.llm.runner import RunStats
 from naturalthoughts.stages.evaluation import report
 from naturalthoughts.stages.evaluation.benchmarks import LoadedBenchmark, load_benchmark
@@ -125,14 +126,16 @@ def _budget_list(budget: int | ThinkingBudget | Sequence[int | ThinkingBudget | 
 
 
 def _condition_requests(loaded: LoadedBenchmark, cond: Condition, *, seeds: int, base_seed: int,
-                        params: SamplingParams) -> tuple[list[ChatRequest], list[tuple[Item, int, str, str]]]:
+                        params: SamplingParams, system_prompt: str | None = None,
+                        ) -> tuple[list[ChatRequest], list[tuple[Item, int, str, str]]]:
     """One chat request per (seed, item) for ``cond``, with what grading needs to know about each."""
     requests, meta = [], []
+    system = [{"role": "system", "content": system_prompt}] if system_prompt else []
     for k in range(seeds):
         for item in loaded.items:
             shown = item.presented(base_seed + k)
             prompt, prefix = build_prompt(shown, cond.mode, cond.words)
-            requests.append(ChatRequest.chat([{"role": "user", "content": prompt}], params=params,
+            requests.append(ChatRequest.chat([*system, {"role": "user", "content": prompt}], params=params,
                                              sample_index=k, assistant_prefix=prefix))
             meta.append((shown, base_seed + k, prompt, prefix))
     return requests, meta
@@ -140,9 +143,10 @@ def _condition_requests(loaded: LoadedBenchmark, cond: Condition, *, seeds: int,
 
 def _run_condition(backend: Backend, loaded: LoadedBenchmark, cond: Condition, *, seeds: int, base_seed: int,
                    params: SamplingParams, req_cache: RequestCache | None, stats: RunStats, timer: StageTimer,
-                   progress: bool) -> list[dict[str, Any]]:
+                   progress: bool, system_prompt: str | None = None) -> list[dict[str, Any]]:
     """Generate and grade every (seed, item) sample of one condition."""
-    requests, meta = _condition_requests(loaded, cond, seeds=seeds, base_seed=base_seed, params=params)
+    requests, meta = _condition_requests(loaded, cond, seeds=seeds, base_seed=base_seed, params=params,
+                                         system_prompt=system_prompt)
     with timer(f"generate {cond.label}"):
         gens = generate(backend, requests, req_cache, budget=cond.budget,
                         progress=f"evaluate {cond.label}" if progress else False, stats=stats)
@@ -179,6 +183,8 @@ def evaluate(
     out_dir: str | os.PathLike | None = None,
     backend: Backend | None = None,
     progress: bool = True,
+    system_prompt: str | None = None,
+    defaults_from: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Evaluate a model on a benchmark in each mode (× each budget) over ``seeds`` seeds; return the summary.
 
@@ -197,6 +203,11 @@ def evaluate(
         cache: a RequestCache, a path, None for the default cache, False for none. Re-runs resume from it.
         out_dir: when given, write the stage folder: data.parquet, samples.jsonl, summary.json, summary.md,
             accuracy_vs_tokens.png, manifest.json.
+        system_prompt: a system turn before every question (a student trained with one is asked with it).
+        defaults_from: which of these settings came from the student's training record (recorded as is).
+
+    The summary's ``failed`` counts samples whose request finally failed (graded wrong); the CLI exits
+    non-zero on them unless ``--allow-failures``.
     """
     from naturalthoughts.llm.backends import make_backend
 
@@ -218,7 +229,8 @@ def evaluate(
     try:
         for cond in conditions:
             rows += _run_condition(backend, loaded, cond, seeds=seeds, base_seed=base_seed, params=params,
-                                   req_cache=req_cache, stats=stats, timer=timer, progress=progress)
+                                   req_cache=req_cache, stats=stats, timer=timer, progress=progress,
+                                   system_prompt=system_prompt)
     finally:
         if own_backend:
             backend.close()
@@ -227,8 +239,13 @@ def evaluate(
     header = _header(loaded, model=f"{backend.name}:{backend.model_id}", seeds=seeds, base_seed=base_seed)
     _warn_degenerate_gold_per_seed(header, loaded, seeds=seeds, base_seed=base_seed)
     header["run_stats"] = stats.to_dict()
+    header["model_identity"] = model_identity(backend)
+    header["system_prompt"] = system_prompt
+    header["failed"] = sum(r["error"] is not None for r in rows)
     summary = report.summarize(rows, header)
     config = {"backend": spec.to_config() if spec else {"name": backend.name, "model": backend.model_id},
+              "model_identity": header["model_identity"], "system_prompt": system_prompt,
+              "defaults_from_student": defaults_from,
               "benchmark": benchmark, "modes": list(modes), "words": words,
               "budget": [b.__dict__ if isinstance(b, ThinkingBudget) else b for b in budgets],
               "min_think": min_think, "seeds": seeds, "limit": limit, "params": params.to_dict()}

@@ -18,8 +18,8 @@ import pyarrow.compute as pc
 from naturalthoughts.core.datafiles import DATA_DIR, data_files, dataset_schema, read_all
 from naturalthoughts.core.store import DATA_FILE, MANIFEST_FILE, SUCCESS_FILE
 
-# Stage folder names, kept in step with naturalthoughts.pipeline.recipe.STAGE_KINDS (read here without importing
-# the pipeline so `report` also works on folders laid out by hand).
+# Stage folder names, kept in step with naturalthoughts.pipeline.recipe.STAGE_KINDS (read here without
+# importing the pipeline so `report` also works on folders laid out by hand).
 STAGE_FOLDERS = {
     "ingest": "01-ingest", "generate": "02-generate", "annotate": "03-annotate", "select": "04-select",
     "build-sft": "05-build-sft", "train": "06-train", "evaluate": "07-evaluate", "report": "08-report",
@@ -27,8 +27,8 @@ STAGE_FOLDERS = {
 MULTI_STAGES = ("select", "build-sft", "train", "evaluate")
 LENGTH_BINS = (0, 50, 100, 200, 400, 800, 1600, 3200, 6400, 12800, 16384)
 # Columns the distributions need; reading only these keeps the report fast on big pools.
-STAT_COLUMNS = ("domain", "strategies", "num_strategies", "reasoning_tokens", "completion_tokens", "verbosity",
-                "agree", "reference_agree")
+STAT_COLUMNS = ("domain", "strategies", "num_strategies", "reasoning_tokens", "completion_tokens",
+                "verbosity", "agree", "reference_agree")
 
 
 @dataclass
@@ -91,8 +91,8 @@ def _recipe_keys(recipe_text: str | None) -> set[str] | None:
 def read_run(run_dir: str | Path) -> RunData:
     """Every stage instance folder of ``run_dir`` with its manifest and runner state.
 
-    When the run has a ``recipe.resolved.yaml``, only the instances it names are read: folders left behind by an
-    earlier version of the recipe are not part of this run.
+    When the run has a ``recipe.resolved.yaml``, only the instances it names are read: folders left behind by
+    an earlier version of the recipe are not part of this run.
     """
     run = Path(run_dir)
     recipe_file = run / "recipe.resolved.yaml"
@@ -111,17 +111,19 @@ def read_run(run_dir: str | Path) -> RunData:
             if wanted is not None and (f"{stage}/{name}" if name else stage) not in wanted:
                 continue
             key = f"{stage}__{name}" if name else stage
+            runner_state = run / ".runner" / f"{key}.json"
             data.stages.append(StageInfo(
                 stage, name, folder,
-                complete=(folder / SUCCESS_FILE).exists() or ((_load_json(run / ".runner" / f"{key}.json") or {}).get("status") == "done"),
+                complete=(folder / SUCCESS_FILE).exists()
+                or ((_load_json(runner_state) or {}).get("status") == "done"),
                 manifest=_load_json(folder / MANIFEST_FILE),
-                state=_load_json(run / ".runner" / f"{key}.json"),
+                state=_load_json(runner_state),
             ))
     return data
 
 
 def read_columns(folder: Path, wanted: tuple[str, ...] = STAT_COLUMNS) -> pa.Table | None:
-    """The ``wanted`` columns a stage's rows have (None when there is no data); only those columns are read."""
+    """The ``wanted`` columns a stage's rows have (None when there is no data); only those are read."""
     try:
         files = data_files(folder)
     except FileNotFoundError:
@@ -150,21 +152,25 @@ def distributions(table: pa.Table) -> dict[str, Any]:
     n = table.num_rows
     out: dict[str, Any] = {"rows": n}
     if "domain" in names:
-        out["domain"] = dict(sorted(_value_counts(table.column("domain")).items(), key=lambda kv: (-kv[1], kv[0])))
+        out["domain"] = dict(sorted(_value_counts(table.column("domain")).items(),
+                                    key=lambda kv: (-kv[1], kv[0])))
     if "strategies" in names:
         flat = pc.list_flatten(table.column("strategies"))
         # frequency = share of traces that use the strategy (a trace lists each strategy once)
-        out["strategies"] = dict(sorted(_value_counts(flat).items(), key=lambda kv: (-kv[1], kv[0]))) if len(flat) else {}
+        out["strategies"] = (dict(sorted(_value_counts(flat).items(), key=lambda kv: (-kv[1], kv[0])))
+                             if len(flat) else {})
     if "num_strategies" in names:
         counts = _value_counts(table.column("num_strategies"))
-        out["num_strategies"] = dict(sorted(counts.items(), key=lambda kv: (kv[0] == "(none)", float(kv[0]) if kv[0] != "(none)" else 0)))
-    length_col = "reasoning_tokens" if "reasoning_tokens" in names else ("completion_tokens" if "completion_tokens" in names else None)
+        out["num_strategies"] = dict(sorted(
+            counts.items(), key=lambda kv: (kv[0] == "(none)", float(kv[0]) if kv[0] != "(none)" else 0)))
+    length_col = next((c for c in ("reasoning_tokens", "completion_tokens") if c in names), None)
     if length_col:
         values = _numbers(table.column(length_col))
         stats: dict[str, Any] = {"column": length_col, "values": values.tolist(), "nulls": n - len(values)}
         if len(values):
-            stats.update(mean=float(values.mean()), median=float(np.median(values)), p90=float(np.quantile(values, 0.9)),
-                         min=float(values.min()), max=float(values.max()), total=float(values.sum()))
+            stats.update(mean=float(values.mean()), median=float(np.median(values)),
+                         p90=float(np.quantile(values, 0.9)), min=float(values.min()),
+                         max=float(values.max()), total=float(values.sum()))
         out["length"] = stats
     if "verbosity" in names:
         hist = {str(s): 0 for s in range(11)}
@@ -177,7 +183,8 @@ def distributions(table: pa.Table) -> dict[str, Any]:
         out["verbosity_mean"] = float(values.mean()) if len(values) else None
     if "agree" in names:
         counts = _value_counts(table.column("agree"))
-        out["agree"] = {"agree": counts.get("True", 0), "disagree": counts.get("False", 0), "unknown": counts.get("(none)", 0)}
+        out["agree"] = {"agree": counts.get("True", 0), "disagree": counts.get("False", 0),
+                        "unknown": counts.get("(none)", 0)}
     return out
 
 
@@ -334,5 +341,6 @@ def question_source(run: RunData) -> str | None:
     paths = cfg.get("inputs") or [i.get("path") for i in ing[0].manifest.get("inputs", [])]
     source = ", ".join(Path(str(p)).name for p in paths) or None
     if cfg.get("decontaminate"):
-        source += " (decontaminated against " + ", ".join(Path(str(p)).name for p in cfg["decontaminate"]) + ")"
+        source += (" (decontaminated against " + ", ".join(Path(str(p)).name for p in cfg["decontaminate"])
+                   + ")")
     return source

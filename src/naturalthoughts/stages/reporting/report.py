@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from naturalthoughts.core.secrets import scrub
 from naturalthoughts.stages.reporting import collect, plots
 from naturalthoughts.stages.reporting.card import dataset_card
 from naturalthoughts.stages.reporting.collect import lineage_rows
@@ -235,13 +236,15 @@ def _eval_section(run: collect.RunData) -> str:
             r["model"] = collect.model_label(r["model"])
             # one series per evaluation instance (base vs each trained student), whatever its model string
             r["model_label"] = s.name or r["model"]
+            # which weights answered (fingerprint or served id): a path alone does not say
+            r["identity"] = ((s.manifest or {}).get("config") or {}).get("model_identity") or "–"
             rows.append(r)
     if not rows:
         return '<p class="note">No evaluation results in this run.</p>'
-    header = ["evaluation", "model", "benchmark", "condition", "accuracy %", "± std", "seeds", "unparsed %",
-              "mean tokens"]
+    header = ["evaluation", "model", "model identity", "benchmark", "condition", "accuracy %", "± std",
+              "seeds", "unparsed %", "mean tokens"]
     table = _table(header, [
-        [r["evaluation"], r["model"], r["benchmark"], r["condition"], _num(r["accuracy"]),
+        [r["evaluation"], r["model"], r["identity"], r["benchmark"], r["condition"], _num(r["accuracy"]),
          _num(r["accuracy_std"]), _num(r["seeds"]), _num(r["unparsed_rate"]), _num(r["mean_tokens"])]
         for r in rows], "wide")
     png = plots.accuracy_vs_tokens(rows)
@@ -361,10 +364,10 @@ def build_report(run_dir: str | Path, out_dir: str | Path | None = None, *,
         sections.insert(0, _section("Report notes", listed, "notes"))
     generated = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     path = out / REPORT_FILE
-    path.write_text(_page(title, run, generated, nav, sections), encoding="utf-8")
+    path.write_text(scrub(_page(title, run, generated, nav, sections)), encoding="utf-8")  # no secret in it
     summary = {"run": str(run.run_dir), "generated": generated, "notes": notes,
                "cards": {k: str(v) for k, v in cards.items()}, "lineage": lineage}
-    (out / "report.json").write_text(json.dumps(summary, indent=2, default=str))
+    (out / "report.json").write_text(scrub(json.dumps(summary, indent=2, default=str)))
     return ReportResult(path, cards, notes)
 
 
@@ -377,7 +380,7 @@ def _write_card(run: collect.RunData, sel: collect.StageInfo, name: str, sdist: 
                         lineage=[r for r in lineage if r["key"] in wanted], recipe_name=recipe_name)
     cards_dir.mkdir(parents=True, exist_ok=True)
     path = cards_dir / f"{name}.md"
-    path.write_text(card, encoding="utf-8")
+    path.write_text(scrub(card), encoding="utf-8")
     return path
 
 
