@@ -6,7 +6,9 @@
 2. ``numeric``: both final answers are single numbers (``1,234.5``, ``3/4``, ``50%``): equal within 1e-6 relative;
 3. ``exact``: normalised final answers are equal (lowercase, LaTeX wrappers/punctuation/articles dropped);
    ``contains``: the shorter normalised answer (at most 4 words, e.g. "paris") occurs as a whole phrase in the
-   other ("capital of france is paris"): teachers answer in sentences, references in words;
+   other ("capital of france is paris"): teachers answer in sentences, references in words. Never when the rest
+   of the longer answer negates, hedges or widens it: "no" vs "yes, there is no evidence", "paris" vs "not
+   paris", "2" vs "between 2 and 3", "paris" vs "paris or lyon" stay undecided (see :data:`CONTAINS_BLOCKERS`);
 4. ``math_verify``: both look mathematical (``\\boxed``, ``$…$``, LaTeX commands): the ``math-verify`` package
    decides symbolic equivalence (``1/2`` vs ``0.5``, ``\\frac{\\sqrt 2}{2}`` vs ``\\sin(\\pi/4)``).
 
@@ -30,6 +32,14 @@ _NUMBER_RE = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:/\d+(?:\
 _MATHY_RE = re.compile(r"\\boxed|\$|\\frac|\\sqrt|\\pi|\^|\\cdot|\\times|\\left")
 SHORT_WORDS = 12
 CONTAINS_WORDS = 4
+# Words that, outside the contained phrase, change what the longer answer says about it: a negation, a hedge, an
+# alternative or a range, or an answer of the opposite polarity. Containment is then no evidence of agreement.
+CONTAINS_BLOCKERS = frozenset({
+    "not", "no", "never", "neither", "nor", "none", "nothing", "without", "cannot", "false", "true", "yes",
+    "maybe", "perhaps", "possibly", "probably", "likely", "unlikely", "might", "may", "could", "unclear",
+    "uncertain", "either", "or", "between", "range", "approximately", "roughly", "around", "about", "except",
+    "unless", "instead", "rather",
+})
 
 
 def boxed_contents(text: str) -> list[str]:
@@ -92,6 +102,14 @@ def math_equal(a: str, b: str) -> bool | None:
     return _shared_math_equal(a, b)
 
 
+def _containment_blocker(rest: str) -> str | None:
+    """The first word of ``rest`` (the longer answer minus the contained phrase) that blocks containment."""
+    for word in re.findall(r"[a-z]+(?:'[a-z]+)?", rest):
+        if word in CONTAINS_BLOCKERS or word.endswith("n't"):
+            return word
+    return None
+
+
 def compare_answers(a: str | None, b: str | None, *, n_options: int = 0,
                     exact_decides: bool = False) -> tuple[bool | None, str | None, str]:
     """``(agree, method, rationale)``; ``agree`` is None when no deterministic check decides.
@@ -116,8 +134,13 @@ def compare_answers(a: str | None, b: str | None, *, n_options: int = 0,
     if ca == cb:
         return True, "exact", f"normalised answers equal: {ca[:80]!r}"
     short, longer = sorted((ca, cb), key=len)
-    if short and len(short.split()) <= CONTAINS_WORDS and re.search(rf"(?<!\w){re.escape(short)}(?!\w)", longer):
-        return True, "contains", f"{short!r} occurs in {longer[:80]!r}"
+    found = re.search(rf"(?<!\w){re.escape(short)}(?!\w)", longer) if short else None
+    if found and len(short.split()) <= CONTAINS_WORDS:
+        blocker = _containment_blocker(longer[:found.start()] + " " + longer[found.end():])
+        if blocker is None:
+            return True, "contains", f"{short!r} occurs in {longer[:80]!r}"
+        if not exact_decides:
+            return None, None, f"{short!r} occurs in {longer[:60]!r} but next to {blocker!r}: undecided"
     if _MATHY_RE.search(fa) or _MATHY_RE.search(fb) or (na is not None) != (nb is not None):
         eq = math_equal(fa, fb)
         if eq is not None:
