@@ -8,14 +8,13 @@ from _distill_helpers import make_tiny_student, one_torch_thread, trace_table
 
 from naturalthoughts.core.store import read_table, write_stage
 from naturalthoughts.llm.student import StudentNotFoundError, load_tokenizer
+from naturalthoughts.stages.distillation.loss_mask import SFTDataError, loss_mask_preview, mask_check_rows
 from naturalthoughts.stages.distillation.run import run_build_sft
 from naturalthoughts.stages.distillation.train import (
-    SFTDataError,
     TrainConfig,
     build_trainer,
     epochs_for_size,
     load_conversations,
-    loss_mask_preview,
     train,
 )
 
@@ -133,3 +132,15 @@ def test_cli_reports_bad_student(sft_dir, tmp_path, capsys):
 
     assert main(["train", "--data", str(sft_dir), "--out", str(tmp_path / "o"), "--student", "no-such/model"]) == 2
     assert "cannot be found offline" in capsys.readouterr().out
+
+
+def test_mask_is_checked_on_every_shape_not_only_row_0():
+    """System-1 and System-2 targets, with and without a system turn, each render differently: the first of each
+    shape is checked, plus rows spread over the data."""
+    def ex(system, think):
+        prompt = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": "q"}]
+        return {"prompt": prompt, "completion": [{"role": "assistant", "content": ("<think>x</think> " if think else "") + "a"}]}
+
+    examples = [ex(None, True)] * 50 + [ex(None, False)] * 30 + [ex("Be brief.", True)] * 20
+    rows = mask_check_rows(examples, spread=3)
+    assert {0, 50, 80} <= set(rows) and 99 in rows and len(rows) <= 6

@@ -67,7 +67,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from naturalthoughts.llm.student import StudentNotFoundError
-    from naturalthoughts.stages.distillation.train import SFTDataError, TrainConfig, train
+    from naturalthoughts.stages.distillation.loss_mask import SFTDataError
+    from naturalthoughts.stages.distillation.train import TrainConfig, train
 
     config = TrainConfig(
         data=args.data, out=args.out, student=args.student, epochs=args.epochs, max_steps=args.max_steps,

@@ -8,7 +8,8 @@ most templates (SmolLM2's included) lack and TRL can only patch in for the famil
 TRL the *prompt-completion* form of each conversation (prompt = system + user turns, completion = the
 assistant turn): TRL then masks everything up to where the rendered prompt (with the generation prompt)
 ends, for any template. :func:`loss_mask_preview` shows exactly which tokens carry loss, and training refuses
-to start if the mask of the first examples does not start at the assistant turn.
+to start if the mask of a checked example (the first of each shape, and rows spread over the data) does not
+start at the assistant turn.
 
 Output folder::
 
@@ -32,14 +33,12 @@ from typing import Any, Sequence
 
 import pyarrow as pa
 
+from naturalthoughts.stages.distillation.loss_mask import SFTDataError, check_mask, mask_check_rows
+
 log = logging.getLogger(__name__)
 
 ROLES = ("system", "user", "assistant")
 STUDENT_INFO_FILE = "naturalthoughts-student.json"  # in OUT/final and OUT/merged: how the student was trained
-
-
-class SFTDataError(ValueError):
-    """The SFT data cannot train a student (raised before any model is loaded)."""
 
 
 @dataclass
@@ -147,32 +146,6 @@ def require_chat_template(tokenizer: Any, student: str, chat_template: str | Non
         )
 
 
-def loss_mask_preview(tokenizer: Any, example: dict[str, Any]) -> tuple[list[int], list[int]]:
-    """(input ids, 1 where the token carries loss) for one prompt-completion example, as TRL builds them."""
-    prompt_ids = tokenizer.apply_chat_template(example["prompt"], add_generation_prompt=True, tokenize=True,
-                                               return_dict=True)["input_ids"]
-    full_ids = tokenizer.apply_chat_template(example["prompt"] + example["completion"], tokenize=True,
-                                             return_dict=True)["input_ids"]
-    start = 0
-    while start < min(len(prompt_ids), len(full_ids)) and prompt_ids[start] == full_ids[start]:
-        start += 1
-    return list(full_ids), [0] * start + [1] * (len(full_ids) - start)
-
-
-def _check_mask(tokenizer: Any, example: dict[str, Any], where: str) -> None:
-    """The loss must start exactly at the assistant content: a template that renders the prompt differently
-    with and without the generation prompt would otherwise leak prompt tokens into the loss (or hide answer
-    ones).
-    """
-    ids, mask = loss_mask_preview(tokenizer, example)
-    trained = tokenizer.decode([t for t, m in zip(ids, mask) if m])
-    content = example["completion"][0]["content"]
-    if not trained.lstrip().startswith(content.strip()[:40]):
-        raise SFTDataError(f"{where}: the chat template does not render the prompt as a prefix of the "
-                           "conversation; "
-                           f"loss would start at {trained[:80]!r} instead of the assistant turn")
-
-
 # ---------------------------------------------------------------------------------------------- training
 def _device_defaults(config: TrainConfig) -> dict[str, Any]:
     import torch
@@ -270,7 +243,8 @@ def build_trainer(config: TrainConfig, *, callbacks: Sequence[Any] = ()):
     student_path = ensure_safetensors(config.student)  # StudentNotFoundError before any heavy work
     tokenizer = load_tokenizer(str(student_path))
     require_chat_template(tokenizer, config.student, config.chat_template)
-    _check_mask(tokenizer, examples[0], f"{config.data}: row 0 (trace_id {ids[0]})")
+    for i in mask_check_rows(examples):
+        check_mask(tokenizer, examples[i], f"{config.data}: row {i} (trace_id {ids[i]})")
 
     keep, lengths, max_length = _examples_within_length(tokenizer, examples, config.max_length)
     dataset = Dataset.from_list([examples[i] for i in keep])
@@ -327,7 +301,11 @@ def train(config: TrainConfig):
     a distributed run, where rank 0 writes the outputs).
     """
     from naturalthoughts.core.store import StageTimer, write_stage
-    from naturalthoughts.stages.distillation.resume import checkpoint_to_resume, signature_callback, training_signature
+    from naturalthoughts.stages.distillation.resume import (
+        checkpoint_to_resume,
+        signature_callback,
+        training_signature,
+    )
 
     timer = StageTimer()
     throughput = ThroughputCallback()
