@@ -95,6 +95,8 @@ def main() -> int:
     ap.add_argument("--chars", type=int, default=2000, help="reasoning characters per row")
     ap.add_argument("--only", default=None, help="comma-separated strategy names (default all)")
     ap.add_argument("--work", default=None, help="folder for the pool (default: a temporary folder, removed)")
+    ap.add_argument("--memory-cases", default="random,semantic",
+                    help="strategies also timed on the text-free pool in memory, in the same run (comma list)")
     args = ap.parse_args()
     from naturalthoughts.stages.selection import run_select, select
 
@@ -102,7 +104,7 @@ def main() -> int:
     work = Path(args.work or tempfile.mkdtemp(prefix="nt-select-disk-"))
     load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     t0 = time.perf_counter()
-    table = build_pool(args.rows, work / "pool", args.chars)
+    table = build_pool(args.rows, work / "pool", args.chars)  # rebuilt each run: the seeds need the table
     build = time.perf_counter() - t0
     disk = sum(f.stat().st_size for f in (work / "pool").rglob("*")) / GIB
     seeds = seeds_for(table, args.rows)
@@ -111,31 +113,31 @@ def main() -> int:
           f"reasoning per row; built and written in {build:.0f} s; {disk:.2f} GiB on disk. Each case in a forked "
           f"child; 'memory' = the text-free pool held in memory (bench_select.py), 'disk' = run_select from the stage "
           f"folder, writing the selected rows with their text.\n", flush=True)
-    results: dict[tuple[str, str], tuple] = {}
+    memory_only = set(args.memory_cases.split(",")) if args.memory_cases else set()
     cases = [(name, opts) for name, opts in BIG_CASES if not only or name in only]
     print(f"parent RSS with the pool in memory: {_rss_gib():.2f} GiB", flush=True)
-    for name, opts in cases:
-        call = _case_options(name, opts, seeds)
-        results[(name, str(opts), "memory")] = measure(lambda: len(select(table, name, args.n, seed=0, **call).ids))
+    memory: dict[int, tuple] = {}
+    for i, (name, opts) in enumerate(cases):
+        if name in memory_only:
+            call = _case_options(name, opts, seeds)
+            memory[i] = measure(lambda: len(select(table, name, args.n, seed=0, **call).ids))
+            print(f"memory {name} {opts}: {memory[i][0]:.1f} s, peak {memory[i][1]:.2f} GiB", flush=True)
     del table
     gc.collect()
-    print(f"parent RSS without the pool: {_rss_gib():.2f} GiB", flush=True)
+    print(f"parent RSS without the pool: {_rss_gib():.2f} GiB\n", flush=True)
+    print("| strategy | options | disk: wall (s) | disk: CPU (s) | disk: peak (GiB) | selected | within target | "
+          "memory (same run): wall (s), peak (GiB) |", "|---|---|---:|---:|---:|---:|---|---|", sep="\n", flush=True)
     for i, (name, opts) in enumerate(cases):
         call = _case_options(name, opts, seeds)
         out = work / f"sel-{i}"
-        results[(name, str(opts), "disk")] = measure(
-            lambda: run_select(work / "pool", out, name, args.n, seed=0, **call).counts.get("selected"))
+        d = measure(lambda: run_select(work / "pool", out, name, args.n, seed=0, **call).counts.get("selected"))
         shutil.rmtree(out, ignore_errors=True)
-    lines = ["| strategy | options | memory: wall (s) | memory: peak (GiB) | disk: wall (s) | disk: CPU (s) | "
-             "disk: peak (GiB) | selected | disk within target |", "|---|---|---:|---:|---:|---:|---:|---:|---|"]
-    for name, opts in cases:
-        m, d = results[(name, str(opts), "memory")], results[(name, str(opts), "disk")]
         target = 90 if opts.get("method") == "kmeans" else 60
         ok = "yes" if d[0] <= target and d[1] <= 8 else "no"
         shown = ", ".join(f"{k}={v}" for k, v in opts.items()) or "defaults"
-        lines.append(f"| {name} | {shown} | {m[0]:.1f} | {m[1]:.2f} | {d[0]:.1f} | {d[2][0]:.1f} | {d[1]:.2f} | "
-                     f"{d[2][1]:,} | {ok} |")
-    print("\n".join(lines), flush=True)
+        mem = f"{memory[i][0]:.1f}, {memory[i][1]:.2f}" if i in memory else ""
+        print(f"| {name} | {shown} | {d[0]:.1f} | {d[2][0]:.1f} | {d[1]:.2f} | {d[2][1]:,} | {ok} | {mem} |",
+              flush=True)
     load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     print(f"\nLoad after the run: `{load}`.")
     if not args.work:
