@@ -120,7 +120,7 @@ def main() -> int:
     for i, (name, opts) in enumerate(cases):
         if name in memory_only:
             call = _case_options(name, opts, seeds)
-            memory[i] = measure(lambda: len(select(table, name, args.n, seed=0, **call).ids))
+            memory[i] = measure(lambda pool=table: len(select(pool, name, args.n, seed=0, **call).ids))
             print(f"memory {name} {opts}: {memory[i][0]:.1f} s, peak {memory[i][1]:.2f} GiB", flush=True)
     del table
     gc.collect()
