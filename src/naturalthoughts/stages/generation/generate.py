@@ -99,34 +99,48 @@ def generate_traces(
     requests = build_requests(questions, tmpl, params, n)
 
     stats = stats if stats is not None else RunStats()
+    label = progress if isinstance(progress, str) else (STAGE if progress else False)
+    completions, teacher = _complete(spec, backend, requests, cache, think_budget, retry_truncated, label, stats)
+    extra_params = {"think_budget": think_budget} if think_budget else {}
+    return _trace_table(questions, requests, completions, n=n, teacher=teacher, template=tmpl, params=params,
+                        extra_params=extra_params), stats
+
+
+def _complete(spec: BackendSpec, backend: Backend | None, requests: list[ChatRequest], cache: Any,
+              think_budget: int | None, retry_truncated: bool, label: bool | str,
+              stats: RunStats) -> tuple[list[Completion], str]:
+    """Every request's completion (from the row cache or the backend) and the teacher's model key."""
     own_backend = backend is None
     backend = backend if backend is not None else _make_backend(spec)
     store, own_cache = open_cache(cache)
     try:
-        label = progress if isinstance(progress, str) else (STAGE if progress else False)
         if think_budget:
             completions = _generate_with_budget(backend, requests, store, think_budget, label, stats)
         else:
             completions = run_requests(backend, requests, store, retry_truncated=retry_truncated, progress=label,
                                        stats=stats)
-        teacher = model_key(backend)
+        return completions, model_key(backend)
     finally:
         if own_cache and store is not None:
             store.close()
         if own_backend:
             backend.close()
 
-    prefilled = THINK_OPEN in tmpl.assistant_prefix
-    cols: dict[str, list[Any]] = {k: [] for k in ("trace_id", "sample_index", "teacher_model", "reasoning", "response",
-                                                  "finish_reason", "prompt_tokens", "completion_tokens", "gen_params",
-                                                  "prompt_version", "qc_flags", "error")}
+
+_TRACE_COLUMNS = ("trace_id", "sample_index", "teacher_model", "reasoning", "response", "finish_reason",
+                  "prompt_tokens", "completion_tokens", "gen_params", "prompt_version", "qc_flags", "error")
+
+
+def _trace_table(questions: pa.Table, requests: list[ChatRequest], completions: list[Completion], *, n: int,
+                 teacher: str, template: PromptTemplate, params: SamplingParams,
+                 extra_params: dict[str, Any]) -> pa.Table:
+    """``TRACE_SCHEMA`` rows: each request's question columns plus its parsed completion, in request order."""
+    prefilled = THINK_OPEN in template.assistant_prefix
+    cols: dict[str, list[Any]] = {k: [] for k in _TRACE_COLUMNS}
     ids = questions.column("id").to_pylist()
-    param_base = params.to_dict()
-    if think_budget:
-        param_base["think_budget"] = think_budget
+    param_base = {**params.to_dict(), **extra_params}
     gen_json: dict[tuple[int | None, int], str] = {}  # few distinct (seed, max_tokens): encode each once
     for k, (req, c) in enumerate(zip(requests, completions)):
-        qid = ids[k // n]
         if c.ok:
             parsed = parse_trace(c.text, reasoning_content=c.reasoning_content, finish_reason=c.finish_reason,
                                  prefilled_think=prefilled)
@@ -137,18 +151,10 @@ def generate_traces(
         gen = gen_json.get(gen_key)
         if gen is None:
             gen = gen_json[gen_key] = stable_json(dict(param_base, seed=gen_key[0], max_tokens=gen_key[1]))
-        cols["trace_id"].append(trace_id(qid, req.sample_index))
-        cols["sample_index"].append(req.sample_index)
-        cols["teacher_model"].append(teacher)
-        cols["reasoning"].append(reasoning)
-        cols["response"].append(response)
-        cols["finish_reason"].append(c.finish_reason)
-        cols["prompt_tokens"].append(c.prompt_tokens)
-        cols["completion_tokens"].append(c.completion_tokens)
-        cols["gen_params"].append(gen)
-        cols["prompt_version"].append(tmpl.prompt_version)
-        cols["qc_flags"].append(flags)
-        cols["error"].append(c.error)
+        row = (trace_id(ids[k // n], req.sample_index), req.sample_index, teacher, reasoning, response,
+               c.finish_reason, c.prompt_tokens, c.completion_tokens, gen, template.prompt_version, flags, c.error)
+        for name, value in zip(_TRACE_COLUMNS, row):
+            cols[name].append(value)
 
     base = questions.take(pa.array([k // n for k in range(len(requests))], pa.int64()))
     for f in TRACE_SCHEMA:
@@ -157,7 +163,7 @@ def generate_traces(
             if f.name in base.column_names:
                 base = base.drop_columns([f.name])  # an input that was already a trace table is regenerated
             base = base.append_column(f, arr)
-    return conform(base, TRACE_SCHEMA), stats
+    return conform(base, TRACE_SCHEMA)
 
 
 def _generate_with_budget(backend: Backend, requests: list[ChatRequest], store: RequestCache | None, think_budget: int,
