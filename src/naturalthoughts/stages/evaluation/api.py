@@ -222,20 +222,14 @@ def evaluate(
         if spec is None:
             raise ValueError("evaluate needs a BackendSpec or a backend")
         backend = make_backend(spec)
-    req_cache = _open_cache(cache)
     stats = RunStats()
-    rows: list[dict[str, Any]] = []
     base_seed = params.seed or 0
     try:
-        for cond in conditions:
-            rows += _run_condition(backend, loaded, cond, seeds=seeds, base_seed=base_seed, params=params,
-                                   req_cache=req_cache, stats=stats, timer=timer, progress=progress,
-                                   system_prompt=system_prompt)
+        rows = _run_conditions(backend, loaded, conditions, cache, seeds=seeds, base_seed=base_seed, params=params,
+                               stats=stats, timer=timer, progress=progress, system_prompt=system_prompt)
     finally:
         if own_backend:
             backend.close()
-        if req_cache is not None and not isinstance(cache, RequestCache):
-            req_cache.close()  # opened here from a path or the default location
     header = _header(loaded, model=f"{backend.name}:{backend.model_id}", seeds=seeds, base_seed=base_seed)
     _warn_degenerate_gold_per_seed(header, loaded, seeds=seeds, base_seed=base_seed)
     header["run_stats"] = stats.to_dict()
@@ -252,6 +246,23 @@ def evaluate(
     if out_dir is not None:
         write_outputs(out_dir, rows, summary, config=config, loaded=loaded, timer=timer)
     return summary
+
+
+def _run_conditions(backend: Backend, loaded: LoadedBenchmark, conditions: list, cache: Any, *, seeds: int,
+                    base_seed: int, params: SamplingParams, stats: RunStats, timer: StageTimer, progress: bool,
+                    system_prompt: str | None) -> list[dict[str, Any]]:
+    """Every condition's graded samples, through one row cache (opened here unless one was given)."""
+    req_cache = _open_cache(cache)
+    rows: list[dict[str, Any]] = []
+    try:
+        for cond in conditions:
+            rows += _run_condition(backend, loaded, cond, seeds=seeds, base_seed=base_seed, params=params,
+                                   req_cache=req_cache, stats=stats, timer=timer, progress=progress,
+                                   system_prompt=system_prompt)
+    finally:
+        if req_cache is not None and not isinstance(cache, RequestCache):
+            req_cache.close()  # opened here from a path or the default location
+    return rows
 
 
 def _header(loaded: LoadedBenchmark, *, model: str, seeds: int, base_seed: int) -> dict[str, Any]:
