@@ -22,7 +22,8 @@ Annotate traces (a generate/ingest stage folder, Parquet or JSONL) batch by batc
   domain        13 SuperGPQA disciplines + field: embedding zero-shot (default) or LLM judge
   strategies    meta-reasoning strategies (taxonomy data/taxonomy/strategies-v1.yaml), steps, density:
                 lexical cues (default), LLM judge, or both (agreement in the manifest)
-  verbosity     0-10: heuristic approximation (default) or LLM judge
+  verbosity     0-10: heuristic mapped onto the labels' scale (default) or LLM judge
+  difficulty    0-10 cognitive difficulty of the question: uncalibrated proxy or LLM judge (not run by default)
   disagreement  a second model answers in no-think mode; checks, then the judge, decide agreement
   embedding     question embeddings (all-MiniLM-L6-v2 by default)
 Every LLM call is cached: re-running after a crash repeats no finished call.
@@ -44,6 +45,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--domain-method", choices=["embedding", "judge"], default=None, help="default: embedding")
     p.add_argument("--strategies-method", choices=["lexical", "judge", "both"], default=None, help="default: lexical")
     p.add_argument("--verbosity-method", choices=["heuristic", "judge"], default=None, help="default: heuristic")
+    p.add_argument("--difficulty-method", choices=["proxy", "judge"], default=None, help="default: proxy")
     p.add_argument("--embedding-model", default=None,
                    help="sentence-transformers model/folder or openai:MODEL@URL (default: all-minilm-l6-v2)")
     p.add_argument("--tokenizer", default=None, help="length tokenizer: teacher (default), an alias, a .gguf or an HF tokenizer")
@@ -51,6 +53,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="any annotator option as {annotator}_{option}, repeatable "
                         "(e.g. strategies_taxonomy=my.yaml, embedding_storage=float16, disagreement_second_column=llama_response)")
     p.add_argument("--batch-size", type=int, default=256, help="rows per batch (default 256)")
+    p.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+                   help="processes for the model-free annotators (length, lexical strategies, heuristic "
+                        "verbosity); default: the idle cores; 1: all in this process. The rows do not depend on it")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.add_argument("--judge", default=None, metavar="BACKEND:MODEL[@URL]",
                    help="shorthand for the judge backend and model, e.g. llamacpp:smollm2-135m or "
@@ -63,10 +68,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_executor_args(p)
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def options_from_args(args: argparse.Namespace) -> dict:
     options: dict = {}
     for flag, key in (("domain_method", "domain_method"), ("strategies_method", "strategies_method"),
-                      ("verbosity_method", "verbosity_method"), ("embedding_model", "embedding_model"),
+                      ("verbosity_method", "verbosity_method"), ("difficulty_method", "difficulty_method"),
+                      ("embedding_model", "embedding_model"),
                       ("tokenizer", "length_tokenizer")):
         if getattr(args, flag) is not None:
             options[key] = getattr(args, flag)
@@ -105,7 +118,7 @@ def main(args: argparse.Namespace) -> int:
             args.input, args.out, args.annotators,
             judge=spec_from_args(args, "judge"), second=spec_from_args(args, "second"),
             cache=args.cache, progress=not args.no_progress, batch_size=args.batch_size,
-            executor=executor_options_from_args(args), **options_from_args(args),
+            executor=executor_options_from_args(args), workers=args.workers, **options_from_args(args),
         )
     except (AnnotationError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
