@@ -1,13 +1,16 @@
 """The annotate stage's batch function and its run through a :class:`~naturalthoughts.llm.context.RowMapper`.
 
-``run_annotate`` calls :func:`annotate_mapped` when given a mapper that spreads the rows (``--executor ray``
-or ``--shard I/N``): the same annotators per batch, each batch's report merged into one for the manifest.
+``run_annotate`` calls :func:`annotate_mapped_to_folder` when given a mapper that spreads the rows (``--executor
+ray`` or ``--shard I/N``): the same annotators per slice, each slice written as a shard by its worker, each
+slice's report merged into one for the manifest.
 :func:`merge_counts` and :func:`merge_entry` also merge the worker pool's counters (``pool.py``).
 """
 
 from __future__ import annotations
 
 import functools
+import os
+from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import pyarrow as pa
@@ -72,24 +75,34 @@ def merge_entry(counted: dict[str, Any], fresh: dict[str, Any]) -> dict[str, Any
     return entry
 
 
+# Reports that need no column values (the embedding entry records model, dim and dtypes): never read back.
+REPORTS_WITHOUT_VALUES = ("embedding",)
+
+
 def merge_annotate_reports(result: pa.Table, names: list[str], options: dict[str, Any],
-                           batch_reports: list[dict[str, Any]]) -> dict[str, Any]:
+                           batch_reports: list[dict[str, Any]], rows: int | None = None) -> dict[str, Any]:
     """One annotate report for the whole output from the reports of its batches.
 
-    Distributions and summaries are recomputed over all rows by each annotator's own ``report``; counters that
-    only the batches saw (error counts, rows per tokenizer, agreement methods, LLM calls, seconds) are summed.
+    Distributions and summaries are recomputed over all rows by each annotator's own ``report`` from
+    ``result`` (the output's annotation columns; the embedding vectors need not be there); counters that only
+    the batches saw (error counts, rows per tokenizer, agreement methods, LLM calls, seconds) are summed.
     """
     summed = merge_counts(batch_reports) or {}
     routed = split_options(names, options)
-    merged: dict[str, Any] = {"annotators": {}, "rows": result.num_rows, "batches": len(batch_reports)}
+    rows = result.num_rows if rows is None else rows
+    merged: dict[str, Any] = {"annotators": {}, "rows": rows, "batches": len(batch_reports)}
     for name in names:
         batch_entry = (summed.get("annotators") or {}).get(name) or {}
         columns = batch_entry.get("columns") or []
-        fresh = annotator_class(name)(**routed[name]).report(result.select(columns)) if columns else {}
+        annotator = annotator_class(name)(**routed[name])
+        if name in REPORTS_WITHOUT_VALUES:
+            fresh = annotator.report(pa.schema(annotator.output_fields()).empty_table())
+        else:
+            fresh = annotator.report(result.select(columns)) if columns else {}
         entry = merge_entry(batch_entry, fresh)
         entry["columns"] = columns
         seconds = batch_entry.get("seconds") or 0
-        entry["rows_per_s"] = round(result.num_rows / seconds, 1) if seconds else None
+        entry["rows_per_s"] = round(rows / seconds, 1) if seconds else None
         merged["annotators"][name] = entry
     for role in ("judge", "second"):
         if role in summed:
@@ -97,10 +110,14 @@ def merge_annotate_reports(result: pa.Table, names: list[str], options: dict[str
     return merged
 
 
-def annotate_mapped(table: pa.Table, annotators: str | Iterable[str], *, judge: Any, second: Any, cache: Any,
-                        progress: bool, batch_size: int, mapper: RowMapper, **options: Any
-                        ) -> tuple[pa.Table, pa.Table, dict[str, Any]]:
-    """``annotate`` per batch through ``mapper``: (traces of the shard, annotated traces, merged report)."""
+def annotate_mapped_to_folder(source: pa.Table | str | os.PathLike, probe: pa.Table, out_dir: str | os.PathLike,
+                              annotators: str | Iterable[str], *, judge: Any, second: Any, cache: Any,
+                              progress: bool, batch_size: int, mapper: RowMapper, **options: Any
+                              ) -> tuple[list[dict[str, Any]], dict[str, Any], int]:
+    """``annotate`` per slice through ``mapper``, each slice written as a shard of ``out_dir`` by whoever
+    annotated it (the Ray workers read their slices from ``source`` themselves): (shards, merged report, input
+    rows of this ``--shard``). Only the annotation columns are read back here, for the report."""
+    from naturalthoughts.core.datafiles import read_all
     from naturalthoughts.stages.annotation.api import _names, annotate
 
     names = _names(annotators)
@@ -109,12 +126,19 @@ def annotate_mapped(table: pa.Table, annotators: str | Iterable[str], *, judge: 
         if spec is not None and not isinstance(spec, BackendSpec) and on_ray:
             raise ValueError(f"--executor ray needs a BackendSpec for the {role} model, not a built backend")
     # Whole-run checks (unknown option, missing column, ...) here, before any worker starts; builds no model.
-    annotate(table.slice(0, 0), names, judge=judge, second=second, cache=False, progress=False, **options)
+    annotate(probe.slice(0, 0), names, judge=judge, second=second, cache=False, progress=False, **options)
     specs = {role: spec for role, spec in (("judge", judge), ("second", second))
              if isinstance(spec, BackendSpec)}
     cache_path, use_cache = cache_setting(cache)
-    # Ray batches (--ray-batch-size) are the unit of work and retry; inside, annotate's batch size applies.
+    # Slices (--ray-batch-size rows) are the unit of work and retry; inside, annotate's batch size applies.
     fn = functools.partial(annotate_batch, annotators=names, options=dict(options), batch_size=batch_size)
-    result = mapper.map(table, fn, specs=specs, cache_path=cache_path, use_cache=use_cache, progress=progress)
-    report = merge_annotate_reports(result.table, names, dict(options), result.reports)
-    return mapper.select(table), result.table, report
+    result = mapper.map_to_folder(source, fn, out_dir, specs=specs, cache_path=cache_path, use_cache=use_cache,
+                                  progress=progress, slice_rows=batch_size)
+    summed = merge_counts(result.reports) or {}
+    wanted = [c for name in names if name not in REPORTS_WITHOUT_VALUES
+              for c in ((summed.get("annotators") or {}).get(name) or {}).get("columns") or []]
+    files = [Path(out_dir) / s["path"] for s in result.shards]
+    columns = read_all(files, list(dict.fromkeys(wanted))) if wanted and files else pa.table({})
+    rows = sum(int(s["rows"]) for s in result.shards)
+    report = merge_annotate_reports(columns, names, dict(options), result.reports, rows=rows)
+    return result.shards, report, result.rows_in

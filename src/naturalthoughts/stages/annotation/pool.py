@@ -17,8 +17,8 @@ import os
 import sys
 import time
 from collections import deque
-from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from multiprocessing import get_context
 from typing import Any, Iterable, Iterator
 

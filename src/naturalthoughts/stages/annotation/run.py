@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import pyarrow as pa
 
-from naturalthoughts.core.store import Manifest, StageOutput, write_stage
+from naturalthoughts.core.store import Manifest, StageOutput
 from naturalthoughts.llm.backends import Backend, BackendSpec
 from naturalthoughts.llm.cache import RequestCache
 from naturalthoughts.stages.annotation.api import (
@@ -28,14 +28,12 @@ from naturalthoughts.stages.annotation.api import (
     empty_columns,
 )
 from naturalthoughts.stages.annotation.base import Annotator
+from naturalthoughts.stages.annotation.batch import REPORTS_WITHOUT_VALUES
 
 if TYPE_CHECKING:
     from naturalthoughts.llm.context import RowMapper
 
 VERSIONS = ["sentence-transformers", "llama_cpp_python", "torch", "tokenizers"]
-# Reports that need no column values (the embedding entry records model, dim and dtypes): their vectors are
-# never read back.
-_REPORTS_WITHOUT_VALUES = ("embedding",)
 
 
 def run_annotate(
@@ -107,15 +105,20 @@ class TraceSource:
     the whole-run checks; ``rows`` the row count when the footers tell it; ``seconds`` the time spent reading.
     """
 
-    def __init__(self, path: str | os.PathLike, batch_size: int) -> None:
+    @staticmethod
+    def is_parquet(path: str | os.PathLike) -> bool:
+        """A stage folder, a folder of Parquet files or a Parquet file (not a datasets folder or hf://)."""
         from naturalthoughts.core.io import _is_hf_dataset_dir
 
+        p = Path(str(path))
+        return not str(path).startswith("hf://") and (p.is_dir() and not _is_hf_dataset_dir(p)
+                                                      or p.suffix == ".parquet")
+
+    def __init__(self, path: str | os.PathLike, batch_size: int) -> None:
         self.batch_size, self.seconds = batch_size, 0.0
         p = Path(str(path))
-        parquet = not str(path).startswith("hf://") and (p.is_dir() and not _is_hf_dataset_dir(p)
-                                                         or p.suffix == ".parquet")
         t0 = time.perf_counter()
-        if parquet:
+        if self.is_parquet(path):
             from naturalthoughts.core.datafiles import data_files, dataset_schema, iter_batches
             from naturalthoughts.core.store import check_complete
 
@@ -224,7 +227,7 @@ def _report(session: AnnotationSession, files: list[Path], rows: int, pool_info:
     from naturalthoughts.stages.annotation.batch import merge_entry
 
     def columns_of(a: Annotator) -> pa.Table:
-        if a.name in _REPORTS_WITHOUT_VALUES:
+        if a.name in REPORTS_WITHOUT_VALUES:
             return empty_columns(a)
         names = [f.name for f in a.output_fields()]
         return pa.Table.from_batches(list(iter_batches(files, columns=names)),
@@ -245,22 +248,33 @@ def _report(session: AnnotationSession, files: list[Path], rows: int, pool_info:
 def _run_mapped(input_path: str | os.PathLike, out_dir: str | os.PathLike, annotators: Any, config: dict, *,
                 judge: Any, second: Any, cache: Any, progress: bool, batch_size: int, executor: "RowMapper",
                 **options: Any) -> Manifest:
-    """``--executor ray`` / ``--shard I/N``: the rows go through the RowMapper as one table (for now)."""
+    """``--executor ray`` / ``--shard I/N``: slices go through the RowMapper, whose workers write the shards."""
     from naturalthoughts.core.io import load_table
-    from naturalthoughts.stages.annotation.batch import annotate_mapped
+    from naturalthoughts.stages.annotation.batch import annotate_mapped_to_folder
 
     t0 = time.perf_counter()
-    table = load_table(input_path)
+    source: Any = input_path
+    if TraceSource.is_parquet(input_path):
+        from naturalthoughts.core.datafiles import data_files, dataset_schema
+        from naturalthoughts.core.store import check_complete
+
+        if Path(input_path).is_dir():
+            check_complete(Path(input_path))
+        probe = dataset_schema(data_files(input_path)).empty_table()
+    else:
+        source = probe = load_table(input_path)  # JSONL/CSV: the workers read Parquet, so convert it here
     t_read = time.perf_counter() - t0
-    table, result, report = annotate_mapped(table, annotators, judge=judge, second=second, cache=cache,
-                                            progress=progress, batch_size=batch_size, mapper=executor,
-                                            **options)
+    StageOutput(out_dir)  # clears what an earlier run left before the workers write
+    shards, report, rows_in = annotate_mapped_to_folder(source, probe, out_dir, annotators, judge=judge,
+                                                        second=second, cache=cache, progress=progress,
+                                                        batch_size=batch_size, mapper=executor, **options)
     timings = {"read": t_read, **{name: entry["seconds"] for name, entry in report["annotators"].items()}}
     timings["total"] = time.perf_counter() - t0
     report["executor"] = executor.manifest_extra()
     if executor.shard is not None:
         config["shard"] = executor.shard.to_config()
     errors = {name: entry.get("errors", {}) for name, entry in report["annotators"].items()}
-    return write_stage(out_dir, result, stage="annotate", config=config, inputs=[input_path],
-                       counts={"in": table.num_rows, "out": result.num_rows, "row_errors": errors},
-                       timings=timings, extra=report, versions=VERSIONS)
+    output = StageOutput(out_dir, keep_shards=True, first_shard=len(shards), kept=shards)
+    return output.finish(stage="annotate", config=config, inputs=[input_path],
+                         counts={"in": rows_in, "out": report["rows"], "row_errors": errors},
+                         timings=timings, extra=report, versions=VERSIONS)
