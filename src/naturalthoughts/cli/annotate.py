@@ -53,6 +53,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="any annotator option as {annotator}_{option}, repeatable "
                         "(e.g. strategies_taxonomy=my.yaml, embedding_storage=float16, disagreement_second_column=llama_response)")
     p.add_argument("--batch-size", type=int, default=256, help="rows per batch (default 256)")
+    p.add_argument("--rows-per-shard", type=_positive_int, default=50_000, metavar="N",
+                   help="input rows per output shard, in whole batches (default 50000); a re-run after a crash "
+                        "keeps the finished shards")
     p.add_argument("--workers", type=_positive_int, default=None, metavar="N",
                    help="processes for the model-free annotators (length, lexical strategies, heuristic "
                         "verbosity); default: the idle cores; 1: all in this process. The rows do not depend on it")
@@ -118,7 +121,8 @@ def main(args: argparse.Namespace) -> int:
             args.input, args.out, args.annotators,
             judge=spec_from_args(args, "judge"), second=spec_from_args(args, "second"),
             cache=args.cache, progress=not args.no_progress, batch_size=args.batch_size,
-            executor=executor_options_from_args(args), workers=args.workers, **options_from_args(args),
+            executor=executor_options_from_args(args), workers=args.workers,
+            rows_per_shard=args.rows_per_shard, **options_from_args(args),
         )
     except (AnnotationError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)

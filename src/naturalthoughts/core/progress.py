@@ -87,12 +87,15 @@ class ShardProgress:
         A chunk that does not match its record (which the identity check should make impossible) drops that
         shard and every later one, so they are generated again.
         """
+        ids = chunk.column(_key_column(chunk))
+        return self.finished_span(index, chunk.num_rows, ids[0].as_py(), ids[-1].as_py())
+
+    def finished_span(self, index: int, rows: int, first_key: Any, last_key: Any) -> dict[str, Any] | None:
+        """:meth:`finished` for an input chunk known by its row count and first and last keys only."""
         if index >= len(self.shards):
             return None
         entry = self.shards[index]
-        ids = chunk.column(_key_column(chunk))
-        if (entry.get("questions") == chunk.num_rows and entry.get("first_id") == ids[0].as_py()
-                and entry.get("last_id") == ids[-1].as_py()):
+        if entry.get("questions") == rows and entry.get("first_id") == first_key and entry.get("last_id") == last_key:
             return entry
         self.shards = self.shards[:index]
         self._drop_unrecorded_files()
@@ -102,11 +105,16 @@ class ShardProgress:
     def record(self, index: int, shard: Mapping[str, Any], chunk: pa.Table, counts: Mapping[str, Any],
                run_stats: Mapping[str, Any]) -> dict[str, Any]:
         """Add finished shard ``index`` (a ``ShardWriter`` entry: path, rows, sha256) and save at once."""
+        ids = chunk.column(_key_column(chunk))
+        return self.record_span(index, shard, chunk.num_rows, ids[0].as_py(), ids[-1].as_py(), counts, run_stats)
+
+    def record_span(self, index: int, shard: Mapping[str, Any], rows: int, first_key: Any, last_key: Any,
+                    counts: Mapping[str, Any], run_stats: Mapping[str, Any]) -> dict[str, Any]:
+        """:meth:`record` for an input chunk known by its row count and first and last keys only."""
         if index != len(self.shards) or shard["path"] != shard_name(index):
             raise RuntimeError(f"shard {index} recorded out of order (have {len(self.shards)} finished)")
-        ids = chunk.column(_key_column(chunk))
         entry = {"index": index, "path": shard["path"], "rows": int(shard["rows"]), "sha256": shard["sha256"],
-                 "questions": chunk.num_rows, "first_id": ids[0].as_py(), "last_id": ids[-1].as_py(),
+                 "questions": rows, "first_id": first_key, "last_id": last_key,
                  "counts": dict(counts), "run_stats": dict(run_stats)}
         self.shards.append(entry)
         self._save()

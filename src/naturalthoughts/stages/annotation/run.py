@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import pyarrow as pa
 
-from naturalthoughts.core.store import Manifest, StageOutput
+from naturalthoughts.core.store import Manifest, StageOutput, hash_config, hash_input
 from naturalthoughts.llm.backends import Backend, BackendSpec
 from naturalthoughts.llm.cache import RequestCache
 from naturalthoughts.stages.annotation.api import (
@@ -29,6 +29,7 @@ from naturalthoughts.stages.annotation.api import (
 )
 from naturalthoughts.stages.annotation.base import Annotator
 from naturalthoughts.stages.annotation.batch import REPORTS_WITHOUT_VALUES
+from naturalthoughts.stages.annotation.resume import DEFAULT_ROWS_PER_SHARD, ResumableOutput
 
 if TYPE_CHECKING:
     from naturalthoughts.llm.context import RowMapper
@@ -48,6 +49,7 @@ def run_annotate(
     batch_size: int = DEFAULT_BATCH_SIZE,
     executor: "RowMapper | None" = None,
     workers: int | None = None,
+    rows_per_shard: int = DEFAULT_ROWS_PER_SHARD,
     **options: Any,
 ) -> Manifest:
     """Annotate a trace file or stage folder and write ``out_dir`` (data shards + manifest.json + _SUCCESS).
@@ -56,7 +58,9 @@ def run_annotate(
     models, the tokenizer, the embedding model and dimension, and strategy agreement when both methods ran.
     ``workers``: processes for the model-free annotators (length, lexical strategies, heuristic verbosity);
     default the idle cores (:func:`naturalthoughts.core.threads.idle_cores`); 1 runs everything here. Rows
-    and values do not depend on it, so it is not part of the config hash.
+    and values do not depend on it, so it is not part of the config hash. Output shards hold
+    ``rows_per_shard`` input rows (rounded down to whole batches); a re-run after a crash keeps the finished
+    ones (:mod:`naturalthoughts.stages.annotation.resume`).
     """
     config = _config(annotators, options, judge, second, batch_size)
     if executor is not None and executor.spreads:
@@ -67,16 +71,22 @@ def run_annotate(
     with AnnotationSession(annotators, judge=judge, second=second, cache=cache, progress=progress,
                            **options) as session:
         session.check(source.probe)  # every whole-run check before any work
-        output = StageOutput(out_dir)
+        identity = {"config": hash_config(config), "input": hash_input(input_path), "batch_size": batch_size,
+                    "rows_per_shard": rows_per_shard}
+        resumable = ResumableOutput(out_dir, identity, rows_per_shard // batch_size)
         try:
-            rows, pool_info = _stream(session, source, output, workers, progress)
+            new_rows, pool_info = _stream(session, source, resumable, workers, progress)
         except BaseException:
-            output.abort()
+            resumable.output.abort()
             raise
-    files = [Path(out_dir) / s["path"] for s in output.writer.close()]
+    rows = resumable.kept_rows + new_rows
+    files = [Path(out_dir) / s["path"] for s in resumable.kept + resumable.output.writer.close()]
     report = _report(session, files, rows, pool_info)
+    report["resume"] = {"shards_kept": len(resumable.kept), "rows_kept": resumable.kept_rows,
+                        "rows_annotated_this_run": new_rows}
     if executor is not None:
         report["executor"] = executor.manifest_extra()
+    output = resumable.output
     timings = {"read": source.seconds, **{name: e["seconds"] for name, e in report["annotators"].items()},
                "total": time.perf_counter() - t0}
     errors = {name: entry.get("errors", {}) for name, entry in report["annotators"].items()}
@@ -174,12 +184,14 @@ def _record_chunks(path: str | os.PathLike, size: int) -> Iterator[pa.Table]:
         yield pa.table({k: [r.get(k) for r in chunk] for k in names})
 
 
-def _stream(session: AnnotationSession, source: TraceSource, output: StageOutput, workers: int | None,
+def _stream(session: AnnotationSession, source: TraceSource, resumable: ResumableOutput, workers: int | None,
             progress: bool) -> tuple[int, dict[str, Any]]:
-    """Annotate every batch (pooled annotators in worker processes) and write it; return (rows, pool info)."""
+    """Annotate every batch not in a kept shard (pooled annotators in worker processes) and write it; return
+    (rows annotated, pool info)."""
     from naturalthoughts.stages.annotation.pool import AnnotatorPool, poolable
 
-    batches = iter(source)
+    output = resumable.output
+    batches = resumable.skip_kept(source)
     head = list(islice(batches, 2))  # a one-batch input is not worth starting processes for
     if workers is None:
         from naturalthoughts.core.threads import idle_cores
@@ -199,11 +211,12 @@ def _stream(session: AnnotationSession, source: TraceSource, output: StageOutput
         annotated = pool.map(stream) if pool is not None else ((b, {}) for b in stream)
         for batch, outputs in annotated:
             outputs.update(session.annotate_batch(batch, only=here, bar=bar))
-            output.write(attach_columns(batch, outputs, session.names))
+            resumable.write(batch, attach_columns(batch, outputs, session.names))
             rows += batch.num_rows
             if bar is not None:
                 bar.update(batch.num_rows)
-        if rows == 0:  # no rows: the folder still gets the annotated schema
+        resumable.cut()
+        if rows == 0 and not resumable.kept:  # no rows: the folder still gets the annotated schema
             empty = {a.name: empty_columns(a) for a in session.instances}
             output.write(attach_columns(source.probe, empty, session.names))
     except BaseException:
