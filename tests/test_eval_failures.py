@@ -97,3 +97,28 @@ def test_run_leaves_a_failed_evaluate_not_done_and_retries_only_the_failed(stub,
     summary = run_recipe(recipe, echo=lambda line: None)
     assert summary.ran == ["evaluate"] and len(stub.received) == 2  # only the two that failed
     assert read_state(plan_recipe(recipe).by_key()["evaluate"])["status"] == "done"
+
+
+def test_annotate_exits_nonzero_on_failed_calls_and_a_rerun_asks_only_for_them(stub, tmp_path, capsys):
+    """The second model of `disagreement` fails twice for good: annotate exits 1 naming the counts; the same
+    command again sends exactly the two failed calls and exits 0."""
+    import pyarrow as pa
+
+    from naturalthoughts.core.store import read_table, write_stage
+
+    rows = [{"id": f"q{i}", "trace_id": f"q{i}#0", "question": f"Which option is right for case {i}?",
+             "options": ["yes", "no"], "reasoning": "Thinking.", "response": "Answer: A", "reference_answer": None}
+            for i in range(5)]
+    write_stage(tmp_path / "traces", pa.Table.from_pylist(rows), stage="generate", config={})
+    argv = ["annotate", "--in", str(tmp_path / "traces"), "--out", str(tmp_path / "ann"), "--annotators",
+            "disagreement", "--judge", "none", "--second", f"openai:stub@{stub.url}", "--second-backend-option",
+            "max_retries=0", "--cache", str(tmp_path / "c.sqlite"), "--no-progress"]
+    stub.fail_next = 2
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "disagreement: 2 of 5 calls failed (http_500: 2)" in err and "--allow-failures" in err
+    assert len(stub.received) == 5
+    stub.received.clear()
+    assert main(argv) == 0
+    assert len(stub.received) == 2  # only the two that failed
+    assert read_table(tmp_path / "ann").column("agree").null_count == 0

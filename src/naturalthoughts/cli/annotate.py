@@ -60,6 +60,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="processes for the model-free annotators (length, lexical strategies, heuristic "
                         "verbosity); default: the idle cores; 1: all in this process. The rows do not depend on it")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("--allow-failures", action="store_true",
+                   help="exit 0 even when LLM calls finally failed (default: exit 1 with the counts)")
     p.add_argument("--judge", default=None, metavar="BACKEND:MODEL[@URL]",
                    help="shorthand for the judge backend and model, e.g. llamacpp:smollm2-135m or "
                         "openai:MODEL@http://127.0.0.1:8080/v1; 'none': no judge (disagreement by rule checks only, "
@@ -132,4 +134,22 @@ def main(args: argparse.Namespace) -> int:
         errors = sum(entry.get("errors", {}).values())
         print(f"{name:13s} {entry['seconds']:8.2f}s  errors={errors}", file=sys.stderr)
     print(f"wrote {args.out} ({manifest.counts.get('out')} rows)", file=sys.stderr)
-    return 0
+    return _failed_calls_status(report, allow=args.allow_failures)
+
+
+def _failed_calls_status(report: dict, *, allow: bool) -> int:
+    """1 when LLM calls finally failed (their rows hold nulls), with the counts, unless ``allow``: then a stage
+    of `run` is not marked done, and a re-run asks again only for the failed calls (the rest are cached)."""
+    failed = {name: (e.get("llm_calls") or {}) for name, e in report.items() if (e.get("llm_calls") or {}).get("failed")}
+    if not failed:
+        return 0
+    parts = []
+    for name, calls in failed.items():
+        kinds = ", ".join(f"{k}: {n}" for k, n in sorted((calls.get("errors") or {}).items()))
+        parts.append(f"{name}: {calls['failed']} of {calls.get('requests', '?')} calls failed" + (f" ({kinds})" if kinds else ""))
+    if allow:
+        print("warning: " + "; ".join(parts) + " (--allow-failures: exit 0)", file=sys.stderr)
+        return 0
+    print("error: " + "; ".join(parts) + ". Their rows hold nulls; run the same command again to retry only the "
+          "failed calls, or pass --allow-failures to accept them.", file=sys.stderr)
+    return 1

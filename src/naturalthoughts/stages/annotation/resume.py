@@ -9,7 +9,7 @@ position) and only their row counts and first and last keys are compared with th
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import pyarrow as pa
 
@@ -26,8 +26,12 @@ def _key(table: pa.Table) -> str:
 class ResumableOutput:
     """A :class:`StageOutput` whose shards are cut every ``batches_per_shard`` input batches and recorded."""
 
-    def __init__(self, out_dir: str | os.PathLike, identity: Mapping[str, Any], batches_per_shard: int) -> None:
+    def __init__(self, out_dir: str | os.PathLike, identity: Mapping[str, Any], batches_per_shard: int,
+                 failed_calls: Callable[[], int] = lambda: 0) -> None:
+        """``failed_calls``: LLM calls that finally failed so far. A shard with such rows (nulls a re-run must
+        fill) is written but not recorded, and neither is any later one: the record stays a clean prefix."""
         self.progress = ShardProgress(out_dir, identity)  # clears the folder when the identity changed
+        self._failed_calls, self._failed_before, self._tainted = failed_calls, failed_calls(), False
         self.kept = self.progress.manifest_outputs()
         self.output = StageOutput(out_dir, rows_per_shard=1 << 62, keep_shards=True, first_shard=len(self.kept),
                                   kept=self.kept)
@@ -74,7 +78,11 @@ class ResumableOutput:
         """Close the shard being written (if it has rows) and record it in the progress file."""
         if self._rows:
             self.output.writer.cut()
-            shard = self.output.writer.shards[-1]
-            self.progress.record_span(len(self.progress.shards), shard, self._rows, self._first, self._last,
-                                      {"rows": self._rows}, {})
+            failed = self._failed_calls()
+            self._tainted = self._tainted or failed != self._failed_before
+            self._failed_before = failed
+            if not self._tainted:
+                shard = self.output.writer.shards[-1]
+                self.progress.record_span(len(self.progress.shards), shard, self._rows, self._first, self._last,
+                                          {"rows": self._rows}, {})
         self._reset()

@@ -73,7 +73,8 @@ def run_annotate(
         session.check(source.probe)  # every whole-run check before any work
         identity = {"config": hash_config(config), "input": hash_input(input_path), "batch_size": batch_size,
                     "rows_per_shard": rows_per_shard}
-        resumable = ResumableOutput(out_dir, identity, rows_per_shard // batch_size)
+        resumable = ResumableOutput(out_dir, identity, rows_per_shard // batch_size,
+                                    failed_calls=lambda: sum(s.failed for s in session.ctx.stats.values()))
         try:
             new_rows, pool_info = _stream(session, source, resumable, workers, progress)
         except BaseException:
