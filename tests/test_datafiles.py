@@ -111,3 +111,13 @@ def test_random_access_by_position(tmp_path):
     slices = plan_slices(files, 50)
     assert sum(s["rows"] for s in slices) == 500 and slices[1] == {"index": 1, "file": str(files[0]),
                                                                     "offset": 50, "rows": 14}
+
+
+def test_iter_take_with_columns_already_in_memory_reads_only_the_rest(tmp_path):
+    table = _table(300)
+    write_stage(tmp_path / "s", table, stage="t", config={}, rows_per_shard=64)
+    order = np.random.default_rng(5).permutation(300)[:150]
+    have = read_table(tmp_path / "s", columns=["id", "x"])
+    chunks = list(iter_take(tmp_path / "s", order, chunk_rows=40, have=have))
+    assert pa.concat_tables(chunks).to_pylist() == table.take(pa.array(order)).to_pylist()
+    assert chunks[0].column_names == table.column_names  # the files' column order, not "have first"

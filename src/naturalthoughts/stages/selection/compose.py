@@ -321,7 +321,7 @@ def _selection_columns(input_path: str | os.PathLike) -> list[str] | None:
 
 
 def _write_selected(output: Any, input_path: str | os.PathLike, table: pa.Table | None,
-                    result: SelectionResult) -> None:
+                    result: SelectionResult, light: pa.Table | None = None) -> None:
     """Selected rows in selection order with ``selection_score``, read ``WRITE_CHUNK_ROWS`` at a time."""
     from naturalthoughts.core.datafiles import iter_take
 
@@ -329,7 +329,8 @@ def _write_selected(output: Any, input_path: str | os.PathLike, table: pa.Table 
     scores = np.asarray(result.scores, dtype=np.float64)
     chunks = ([table.take(pa.array(indices[s:s + WRITE_CHUNK_ROWS])) for s in range(0, max(len(indices), 1),
                                                                                     WRITE_CHUNK_ROWS)]
-              if table is not None else iter_take(input_path, indices, WRITE_CHUNK_ROWS, tmp_dir=output.out))
+              if table is not None else iter_take(input_path, indices, WRITE_CHUNK_ROWS, tmp_dir=output.out,
+                                                  have=light))
     start = 0
     for rows in chunks:
         if SCORE_COLUMN in rows.column_names:
@@ -369,7 +370,7 @@ def run_select(input_path: str | os.PathLike, out_dir: str | os.PathLike, strate
             options["embedder"] = recorded
     with timer("select"):
         result = select(table, strategy, n, seed=seed, budget_tokens=budget_tokens, allow_short=allow_short, **options)
-    del table
+    light = table if full is None else None  # the columns already read: only the text is read again
     with timer("write"):
         out = Path(out_dir)
         output = StageOutput(out)
@@ -377,7 +378,8 @@ def run_select(input_path: str | os.PathLike, out_dir: str | os.PathLike, strate
         inputs = [input_path]
         if isinstance(options.get("seeds"), (str, os.PathLike)):
             inputs.append(options["seeds"])
-        _write_selected(output, input_path, full, result)
+        _write_selected(output, input_path, full, result, light)
+        del light, table
         manifest = output.finish(
             stage="select", config=result.params, inputs=inputs, counts=result.counts,
             timings=timer.timings, versions=("faiss-cpu", "scikit-learn"), side_files=[IDS_FILE],
