@@ -1,8 +1,8 @@
 """Reading user files row by row, with errors that name the file, the line and the field.
 
 Accepted inputs: JSON Lines (``.jsonl``/``.json`` with one object per line), CSV/TSV, Parquet, a Hugging Face
-``datasets`` folder saved with ``save_to_disk``, a stage output folder, and ``hf://OWNER/NAME[@CONFIG][:SPLIT]``
-(loaded with ``datasets.load_dataset`` when the hub is reachable).
+``datasets`` folder saved with ``save_to_disk``, a stage output folder, and
+``hf://OWNER/NAME[@CONFIG][:SPLIT]`` (loaded with ``datasets.load_dataset`` when the hub is reachable).
 
 Bad rows either stop the run (``on_bad_row="fail"``, the default: a :class:`BadRowError` naming file, line and
 field) or are skipped and collected as :class:`Reject` records that the stage counts by reason in its manifest
@@ -66,7 +66,8 @@ class Reject:
 
 
 class RowSink:
-    """Collects rejects under the chosen policy: raise on the first one (``fail``) or keep going (``skip``)."""
+    """Collects rejects under the chosen policy: raise on the first one (``fail``) or keep going
+    (``skip``)."""
 
     def __init__(self, on_bad_row: OnBadRow = "fail") -> None:
         if on_bad_row not in ("fail", "skip"):
@@ -106,10 +107,7 @@ def iter_records(path: str | os.PathLike, sink: RowSink | None = None) -> Iterat
     if _is_hf_dataset_dir(p):
         yield from _iter_datasets_dir(p)
     elif p.is_dir() or name.endswith(".parquet"):
-        from naturalthoughts.core.store import read_table
-
-        for i, rec in enumerate(read_table(p).to_pylist(), start=1):
-            yield i, rec
+        yield from _iter_parquet(p)
     elif name.endswith((".csv", ".tsv")):
         yield from _iter_csv(p, sink, delimiter="\t" if name.endswith(".tsv") else ",")
     elif name.endswith((".jsonl", ".json", ".ndjson", ".jsonl.gz")):
@@ -150,10 +148,17 @@ def _iter_jsonl(p: Path, sink: RowSink) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _iter_csv(p: Path, sink: RowSink, delimiter: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    # surrogateescape keeps undecodable bytes as lone surrogates, so one bad row is reported (or skipped) by its own
-    # line instead of the whole file failing to decode.
-    text = p.read_bytes().decode("utf-8-sig", errors="surrogateescape")
-    reader = csv.DictReader(text.splitlines(keepends=True), delimiter=delimiter)
+    # surrogateescape keeps undecodable bytes as lone surrogates, so one bad row is reported (or skipped) by
+    # its own line instead of the whole file failing to decode.
+    with open(p, encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
+        # The file is read a line at a time; each physical line is split again the way str.splitlines splits
+        # (also at \v, \f, \x1c-\x1e, \x85, U+2028/9), which is how the whole text was split before streaming,
+        # so line numbers and rows stay the same.
+        lines = (piece for physical in f for piece in physical.splitlines(keepends=True))
+        yield from _csv_records(p, sink, csv.DictReader(lines, delimiter=delimiter))
+
+
+def _csv_records(p: Path, sink: RowSink, reader: csv.DictReader) -> Iterator[tuple[int, dict[str, Any]]]:
     for rec in reader:
         line_no = reader.line_num
         if None in rec:  # more cells than header columns
@@ -173,6 +178,21 @@ def _is_utf8(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def _iter_parquet(p: Path, batch_rows: int = 1024) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows of a Parquet file or stage folder, read a record batch at a time (never the whole file)."""
+    from naturalthoughts.core.datafiles import iter_batches
+
+    if p.is_dir():
+        from naturalthoughts.core.store import check_complete
+
+        check_complete(p)
+    line = 0
+    for batch in iter_batches(p, batch_rows=batch_rows):
+        for rec in batch.to_pylist():
+            line += 1
+            yield line, rec
 
 
 def _iter_datasets_dir(p: Path) -> Iterator[tuple[int, dict[str, Any]]]:

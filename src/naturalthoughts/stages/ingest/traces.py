@@ -28,25 +28,28 @@ flags as generated ones; nothing is dropped for a flag. ``prompt_version`` is ``
 from __future__ import annotations
 
 import os
+import time
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
-from naturalthoughts.core.io import OnBadRow, Reject, RowSink
-from naturalthoughts.core.schema import TRACE_SCHEMA, conform, trace_id
-from naturalthoughts.core.store import Manifest, StageTimer, write_stage
+from naturalthoughts.core.io import OnBadRow, RowSink
+from naturalthoughts.core.schema import TRACE_SCHEMA, trace_id
+from naturalthoughts.core.store import Manifest, StageOutput
 from naturalthoughts.llm.think import parse_trace
-from naturalthoughts.stages.ingest.columns import QUESTION_TARGETS, RowProblem, normalise_question, raw_text
-from naturalthoughts.stages.ingest.decontam import DEFAULT_NGRAM, NgramIndex
-from naturalthoughts.stages.ingest.dedup import normalise_text
-from naturalthoughts.stages.ingest.questions import (
-    QuestionReader,
-    drop_contaminated,
-    local_inputs,
-    reject_counts,
+from naturalthoughts.stages.ingest.columns import (
+    QUESTION_TARGETS,
+    RowProblem,
+    check_mapping,
+    normalise_question,
+    raw_text,
 )
+from naturalthoughts.stages.ingest.decontam import DEFAULT_NGRAM, NgramIndex
+from naturalthoughts.stages.ingest.dedup import hash64, normalise_text
+from naturalthoughts.stages.ingest.questions import admit_uncontaminated, local_inputs
+from naturalthoughts.stages.ingest.stream import Locations, RecordStream, RejectLog, RowBatcher
 
 # (reasoning column, answer column, teacher model implied by the column names)
 SPLIT_LAYOUTS: tuple[tuple[str, str, str | None], ...] = (
@@ -62,7 +65,8 @@ FULL_TEXT_COLUMNS = ("response", "generation", "completion", "output", "model_ou
 MODEL_COLUMNS = ("teacher_model", "model", "generator")
 TRACE_TARGETS = (*QUESTION_TARGETS, "teacher_model", "sample_index", "finish_reason")
 
-# Bespoke-Stratos / OpenThoughts-114k mark reasoning and solution with their own tokens; map them to think tags.
+# Bespoke-Stratos / OpenThoughts-114k mark reasoning and solution with their own tokens; map them to think
+# tags.
 _THOUGHT_TAGS = (("<|begin_of_thought|>", "<think>"), ("<|end_of_thought|>", "</think>"),
                  ("<|begin_of_solution|>", ""), ("<|end_of_solution|>", ""))
 
@@ -120,7 +124,8 @@ def _int_or_none(value: Any, column: str) -> int | None:
 
 
 class TraceNormaliser:
-    """Turns one record into one or more ``TRACE_SCHEMA`` rows (``sample_index`` filled in later when absent)."""
+    """Turns one record into one or more ``TRACE_SCHEMA`` rows (``sample_index`` filled in later when
+    absent)."""
 
     def __init__(self, columns: TraceColumns, teacher_model: str | None, prefilled_think: bool) -> None:
         self.columns, self.teacher_model, self.prefilled_think = columns, teacher_model, prefilled_think
@@ -170,7 +175,8 @@ class TraceNormaliser:
         return None if value is None or value == "" else str(value)
 
     def _samples(self, rec: Mapping[str, Any]) -> tuple[list[tuple[str | None, str | None, str | None]], str | None]:
-        """[(full text or answer, reasoning_content, per-sample model)], teacher model implied by the layout."""
+        """[(full text or answer, reasoning_content, per-sample model)], teacher model implied by the
+        layout."""
         cols = self.columns
 
         def need(column: str) -> Any:
@@ -216,32 +222,65 @@ class TraceNormaliser:
                          "--reasoning-col/--answer-col")
 
 
-def assign_sample_indices(rows: list[tuple[dict[str, Any], str, int]], sink: RowSink) -> list[tuple[dict[str, Any], str, int]]:
-    """Number samples per question in input order where absent; enforce one question text per id and unique trace ids."""
-    next_index: dict[str, int] = {}
-    text_of: dict[str, tuple[str, str, int]] = {}
-    seen_traces: dict[str, tuple[str, int]] = {}
-    kept = []
-    for row, file, line in rows:
+# The phases of trace ingest; rejects.parquet lists each phase's rejects in this order.
+TRACE_PHASES = ("read", "ids", "contaminated")
+
+
+class SampleNumbering:
+    """Numbers samples per question in input order where absent; enforces one question text per id and unique
+    trace ids.
+
+    State per question: 8-byte hashes of its id and normalised text, its next sample index, where it was first
+    seen and whether a row of it was written; per trace: the 8-byte hash of its id and where it came from.
+    """
+
+    def __init__(self, sink: RowSink) -> None:
+        self.sink = sink
+        self._question: dict[int, int] = {}  # id hash -> question entry
+        self._text_hash = array("Q")
+        self._next_index = array("q")
+        self._written = bytearray()
+        self.question_where = Locations()
+        self._trace: dict[int, int] = {}  # trace id hash -> trace entry
+        self.trace_where = Locations()
+
+    def admit(self, row: dict[str, Any], file: str, line: int) -> int | None:
+        """The question entry of an admitted row (``sample_index`` and ``trace_id`` set), None for a bad
+        row."""
         qid = row["id"]
-        norm = normalise_text(row["question"])
-        prev = text_of.setdefault(qid, (norm, file, line))
-        if prev[0] != norm:
-            sink.bad("duplicate_id", file, line, "id", f"id {qid!r} already used at {prev[1]}:{prev[2]} by a different "
-                     "question (ids must be unique; --map id= derives ids from the text)", raw_text(row))
-            continue
+        text_hash = hash64(normalise_text(row["question"]))
+        entry = self._question.get(hash64(qid))
+        if entry is None:
+            entry = self._question[hash64(qid)] = self.question_where.add(file, line)
+            self._text_hash.append(text_hash)
+            self._next_index.append(0)
+            self._written.append(0)
+        elif self._text_hash[entry] != text_hash:
+            first_file, first_line = self.question_where[entry]
+            detail = (f"id {qid!r} already used at {first_file}:{first_line} by a different question (ids "
+                      "must be unique; --map id= derives ids from the text)")
+            self.sink.bad("duplicate_id", file, line, "id", detail, raw_text(row))
+            return None
         if row["sample_index"] is None:
-            row["sample_index"] = next_index.get(qid, 0)
-        next_index[qid] = max(next_index.get(qid, 0), row["sample_index"] + 1)
+            row["sample_index"] = self._next_index[entry]
+        self._next_index[entry] = max(self._next_index[entry], row["sample_index"] + 1)
         row["trace_id"] = trace_id(qid, row["sample_index"])
-        if row["trace_id"] in seen_traces:
-            f, ln = seen_traces[row["trace_id"]]
-            sink.bad("duplicate_trace_id", file, line, "sample_index",
-                     f"trace {row['trace_id']!r} already imported from {f}:{ln}", raw_text(row))
-            continue
-        seen_traces[row["trace_id"]] = (file, line)
-        kept.append((row, file, line))
-    return kept
+        trace_key = hash64(row["trace_id"])
+        seen = self._trace.get(trace_key)
+        if seen is not None:
+            first_file, first_line = self.trace_where[seen]
+            detail = f"trace {row['trace_id']!r} already imported from {first_file}:{first_line}"
+            self.sink.bad("duplicate_trace_id", file, line, "sample_index", detail, raw_text(row))
+            return None
+        self._trace[trace_key] = self.trace_where.add(file, line)
+        return entry
+
+    def mark_written(self, entry: int) -> None:
+        self._written[entry] = 1
+
+    @property
+    def questions_written(self) -> int:
+        return self._written.count(1)
 
 
 def ingest_traces(
@@ -264,17 +303,19 @@ def ingest_traces(
     """Import existing traces into a ``TRACE_SCHEMA`` stage folder at ``out_dir``.
 
     Args:
-        response_col: one column with the full response (``<think>…</think>answer``), parsed with ``parse_trace``.
+        response_col: one column with the full response (``<think>…</think>answer``), parsed with
+            ``parse_trace``.
         reasoning_col, answer_col: separate reasoning and final-answer columns (s1K, provider exports).
         question_col: shorthand for ``mapping={"question": question_col}``.
         mapping: schema field -> input column for the question fields and ``teacher_model``, ``sample_index``,
             ``finish_reason``.
-        teacher_model: recorded model id (default: a ``teacher_model``/``model`` column, else implied by the layout,
-            else ``"unknown"``).
+        teacher_model: recorded model id (default: a ``teacher_model``/``model`` column, else implied by the
+            layout, else ``"unknown"``).
         prefilled_think: responses lack the opening ``<think>`` (R1-distill templates prefill it).
         decontaminate, ngram, on_bad_row, write_rejects, source: as in :func:`ingest_questions`.
 
     Several rows (or NaturalReasoning ``responses`` entries) for one question become samples 0, 1, … of it.
+    Rows stream through and are written in batches; per row only hashes of its ids stay in memory.
     """
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     if not paths:
@@ -283,36 +324,60 @@ def ingest_traces(
     if question_col:
         mapping["question"] = question_col
     columns = TraceColumns(response_col, reasoning_col, answer_col)
-    timer = StageTimer()
-    sink = RowSink(on_bad_row)
-    reader = QuestionReader(sink, mapping, source, allowed_targets=TRACE_TARGETS)
-    with timer("read"):
-        rows = reader.read(paths, TraceNormaliser(columns, teacher_model, prefilled_think))
-        rows = assign_sample_indices(rows, sink)
-    if decontaminate:
-        with timer("decontaminate"):
-            rows = drop_contaminated(rows, sink, NgramIndex.from_files(list(decontaminate), ngram))
-    table = conform(pa.Table.from_pylist([r for r, _, _ in rows], schema=TRACE_SCHEMA), TRACE_SCHEMA)
+    mapping_checked = check_mapping(mapping, TRACE_TARGETS)
+    started = time.perf_counter()
+    out = Path(out_dir)
+    output = StageOutput(out)
+    rejects = RejectLog(out, on_bad_row, TRACE_PHASES, write_rejects)
     flag_counts: dict[str, int] = {}
-    for row, _, _ in rows:
-        for flag in row["qc_flags"]:
-            flag_counts[flag] = flag_counts.get(flag, 0) + 1
     models: dict[str, int] = {}
-    for row, _, _ in rows:
-        models[row["teacher_model"]] = models.get(row["teacher_model"], 0) + 1
-    counts = {"in": reader.rows_in, "out": table.num_rows, "questions": len({r["id"] for r, _, _ in rows}),
-              "flags": dict(sorted(flag_counts.items())), **reject_counts(sink)}
+    try:
+        index = NgramIndex.from_files(list(decontaminate), ngram) if decontaminate else None
+        spent = {"read": 0.0, "decontaminate": time.perf_counter() - started, "write": 0.0}
+        reader = RecordStream(rejects["read"], mapping_checked, source,
+                              TraceNormaliser(columns, teacher_model, prefilled_think))
+        numbering = SampleNumbering(rejects["ids"])
+        batcher = RowBatcher(output, TRACE_SCHEMA)
+        clock = time.perf_counter()
+        for row, file, line in reader.rows(paths):
+            entry = numbering.admit(row, file, line)
+            now = time.perf_counter()
+            spent["read"], clock = spent["read"] + now - clock, now
+            if entry is None:
+                continue
+            if index is not None:
+                keep = admit_uncontaminated(row, file, line, rejects["contaminated"], index)
+                now = time.perf_counter()
+                spent["decontaminate"], clock = spent["decontaminate"] + now - clock, now
+                if not keep:
+                    continue
+            numbering.mark_written(entry)
+            for flag in row["qc_flags"]:
+                flag_counts[flag] = flag_counts.get(flag, 0) + 1
+            models[row["teacher_model"]] = models.get(row["teacher_model"], 0) + 1
+            batcher.add(row)
+            now = time.perf_counter()
+            spent["write"], clock = spent["write"] + now - clock, now
+        batcher.flush()
+        side_files = rejects.write()
+    except BaseException:
+        output.abort()
+        rejects.discard()
+        raise
+    counts = {"in": reader.rows_in, "out": batcher.written, "questions": numbering.questions_written,
+              "flags": dict(sorted(flag_counts.items())), **rejects.counts()}
     config = {
         "inputs": [str(p) for p in paths],
         "response_col": response_col, "reasoning_col": reasoning_col, "answer_col": answer_col,
         "mapping": mapping, "teacher_model": teacher_model, "prefilled_think": prefilled_think,
-        "decontaminate": [str(p) for p in decontaminate], "ngram": ngram, "on_bad_row": on_bad_row, "source": source,
+        "decontaminate": [str(p) for p in decontaminate], "ngram": ngram, "on_bad_row": on_bad_row,
+        "source": source,
     }
-    return write_stage(
-        out_dir, table, stage="ingest", config=config,
-        inputs=local_inputs([*paths, *decontaminate]), counts=counts,
-        rejects=Reject.table(sink.rejects) if write_rejects and sink.rejects else None,
-        timings={**timer.timings, "total": timer.total()},
+    if not decontaminate:
+        spent.pop("decontaminate")
+    return output.finish(
+        stage="ingest", config=config, inputs=local_inputs([*paths, *decontaminate]), counts=counts,
+        timings={**spent, "total": time.perf_counter() - started},
         extra={"files": reader.per_file, "kind": "traces", "teacher_models": models},
-        versions=("datasets",),
+        versions=("datasets",), side_files=side_files,
     )
