@@ -60,7 +60,7 @@ def test_runner_reuses_cache_and_counts(tmp_path):
 def test_write_stage_manifest_and_redaction(tmp_path):
     rows = [{"id": question_id("Q?"), "question": "Q?", "trace_id": "a#0", "sample_index": 0}]
     table = conform(pa.Table.from_pylist(rows), TRACE_SCHEMA)
-    m = write_stage(tmp_path / "out", table, stage="test", config={"api_key": "sk-secret", "api_key_env": "KEY", "n": 1},
+    write_stage(tmp_path / "out", table, stage="test", config={"api_key": "sk-secret", "api_key_env": "KEY", "n": 1},
                     counts={"in": 2, "rejected": {"bad": 1}})
     assert is_complete(tmp_path / "out")
     text = (tmp_path / "out" / "manifest.json").read_text()

@@ -10,17 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from naturalthoughts.core.datafiles import (
-    ShardError,
-    ShardWriter,
-    count_rows,
-    data_files,
-    iter_batches,
-    iter_take,
-    plan_slices,
-    read_slice,
-    take_rows,
-)
+from naturalthoughts.core.datafiles import ShardError, ShardWriter, count_rows, data_files, iter_batches
+from naturalthoughts.core.rowaccess import iter_take, plan_slices, read_slice, take_rows
 from naturalthoughts.core.store import StageOutput, read_table, write_parquet, write_stage
 
 

@@ -1,7 +1,7 @@
 """``--executor ray``: a stage's batch function over Ray Data, one backend per actor, no funnel through the driver.
 
 Flow: the driver cuts the input into slices of ``--ray-batch-size`` rows from the Parquet footers alone
-(:func:`~naturalthoughts.core.datafiles.plan_slices`; an in-memory input is first written as Parquet files) and
+(:func:`~naturalthoughts.core.rowaccess.plan_slices`; an in-memory input is first written as Parquet files) and
 hands Ray only these small descriptors. Each actor (``--ray-workers`` of them; each builds its backends once, e.g.
 a vLLM engine per GPU with ``--ray-gpus-per-worker 1``, or one endpoint of a ``--base-url`` list) reads its slice
 from the row groups that hold it, applies the batch function and writes the result itself as shard
@@ -34,14 +34,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from naturalthoughts.core.datafiles import (
-    data_files,
-    plan_slices,
-    read_all,
-    read_slice,
-    sha256_file,
-    shard_name,
-)
+from naturalthoughts.core.datafiles import data_files, read_all, sha256_file, shard_name
+from naturalthoughts.core.rowaccess import plan_slices, read_slice
 from naturalthoughts.core.sharding import Shard, select_shard
 from naturalthoughts.llm.backends.base import BackendSpec
 from naturalthoughts.llm.context import BatchFn, WorkerContext, fault_from_env

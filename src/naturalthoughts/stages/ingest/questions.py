@@ -182,23 +182,7 @@ def ingest_questions(
         repeated = RepeatedIds(rejects["ids"])
         deduplicator = Deduplicator(rejects["dedup"], dedup, near_threshold, out)
         batcher = RowBatcher(output, QUESTION_SCHEMA)
-        clean = 0
-        clock = time.perf_counter()
-        for row, file, line in reader.rows(paths):
-            keep = repeated.admit(row, file, line)
-            clock = _charge(spent, "read", clock)
-            if keep and index is not None:
-                keep = admit_uncontaminated(row, file, line, rejects["contaminated"], index)
-                clock = _charge(spent, "decontaminate", clock)
-            if keep:
-                keep = deduplicator.admit(row, file, line)
-                clock = _charge(spent, "dedup", clock)
-            if keep:
-                # Rows past the limit are still checked to the end, so counts and rejects do not depend on it.
-                clean += 1
-                if limit is None or clean <= limit:
-                    batcher.add(row)
-                    clock = _charge(spent, "write", clock)
+        clean = _admit_rows(reader.rows(paths), repeated, index, deduplicator, rejects, batcher, limit, spent)
         batcher.flush()
         side_files = rejects.write()
     except BaseException:
@@ -223,14 +207,44 @@ def ingest_questions(
         "source": source,
         "limit": limit,
     }
-    if not decontaminate:
-        spent.pop("decontaminate")
-    return output.finish(
-        stage="ingest", config=config, inputs=local_inputs([*paths, *decontaminate]), counts=counts,
-        timings={**spent, "total": time.perf_counter() - started},
-        extra={"files": reader.per_file, "kind": "questions"},
-        versions=("datasketch", "datasets"), side_files=side_files,
-    )
+    return finish_ingest(output, config, [*paths, *decontaminate], counts, spent, started, side_files,
+                         extra={"files": reader.per_file, "kind": "questions"}, versions=("datasketch", "datasets"))
+
+
+def finish_ingest(output: StageOutput, config: dict[str, Any], inputs: list, counts: dict[str, Any],
+                  spent: dict[str, float], started: float, side_files: list, *, extra: dict[str, Any],
+                  versions: tuple[str, ...]) -> Manifest:
+    """Write an ingest folder's manifest (both kinds): the phase timings, without decontamination when none ran."""
+    if not config.get("decontaminate"):
+        spent.pop("decontaminate", None)
+    return output.finish(stage="ingest", config=config, inputs=local_inputs(inputs), counts=counts,
+                         timings={**spent, "total": time.perf_counter() - started}, extra=extra,
+                         versions=versions, side_files=side_files)
+
+
+def _admit_rows(rows: Iterable[tuple[dict[str, Any], str, int]], repeated: Any, index: NgramIndex | None,
+                deduplicator: Any, rejects: Any, batcher: RowBatcher, limit: int | None,
+                spent: dict[str, float]) -> int:
+    """Each row through the id check, decontamination and dedup, timed per phase; write the first ``limit``
+    clean ones. Returns how many were clean (rows past the limit are still checked to the end, so counts and
+    rejects do not depend on it)."""
+    clean = 0
+    clock = time.perf_counter()
+    for row, file, line in rows:
+        keep = repeated.admit(row, file, line)
+        clock = _charge(spent, "read", clock)
+        if keep and index is not None:
+            keep = admit_uncontaminated(row, file, line, rejects["contaminated"], index)
+            clock = _charge(spent, "decontaminate", clock)
+        if keep:
+            keep = deduplicator.admit(row, file, line)
+            clock = _charge(spent, "dedup", clock)
+        if keep:
+            clean += 1
+            if limit is None or clean <= limit:
+                batcher.add(row)
+                clock = _charge(spent, "write", clock)
+    return clean
 
 
 def _charge(spent: dict[str, float], phase: str, since: float) -> float:

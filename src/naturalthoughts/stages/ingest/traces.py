@@ -48,7 +48,7 @@ from naturalthoughts.stages.ingest.columns import (
 )
 from naturalthoughts.stages.ingest.decontam import DEFAULT_NGRAM, NgramIndex
 from naturalthoughts.stages.ingest.dedup import hash64, normalise_text
-from naturalthoughts.stages.ingest.questions import admit_uncontaminated, local_inputs
+from naturalthoughts.stages.ingest.questions import admit_uncontaminated, finish_ingest
 from naturalthoughts.stages.ingest.stream import Locations, RecordStream, RejectLog, RowBatcher
 
 # (reasoning column, answer column, teacher model implied by the column names)
@@ -283,6 +283,31 @@ class SampleNumbering:
         return self._written.count(1)
 
 
+def _admit_traces(rows: Any, numbering: Any, index: NgramIndex | None, rejects: Any, batcher: Any,
+                  spent: dict[str, float], flag_counts: dict[str, int], models: dict[str, int]) -> None:
+    """Each trace through sample numbering (repeated ids) and decontamination, timed per phase, then written."""
+    clock = time.perf_counter()
+    for row, file, line in rows:
+        entry = numbering.admit(row, file, line)
+        now = time.perf_counter()
+        spent["read"], clock = spent["read"] + now - clock, now
+        if entry is None:
+            continue
+        if index is not None:
+            keep = admit_uncontaminated(row, file, line, rejects["contaminated"], index)
+            now = time.perf_counter()
+            spent["decontaminate"], clock = spent["decontaminate"] + now - clock, now
+            if not keep:
+                continue
+        numbering.mark_written(entry)
+        for flag in row["qc_flags"]:
+            flag_counts[flag] = flag_counts.get(flag, 0) + 1
+        models[row["teacher_model"]] = models.get(row["teacher_model"], 0) + 1
+        batcher.add(row)
+        now = time.perf_counter()
+        spent["write"], clock = spent["write"] + now - clock, now
+
+
 def ingest_traces(
     paths: str | os.PathLike | Sequence[str | os.PathLike],
     out_dir: str | os.PathLike,
@@ -338,26 +363,7 @@ def ingest_traces(
                               TraceNormaliser(columns, teacher_model, prefilled_think))
         numbering = SampleNumbering(rejects["ids"])
         batcher = RowBatcher(output, TRACE_SCHEMA)
-        clock = time.perf_counter()
-        for row, file, line in reader.rows(paths):
-            entry = numbering.admit(row, file, line)
-            now = time.perf_counter()
-            spent["read"], clock = spent["read"] + now - clock, now
-            if entry is None:
-                continue
-            if index is not None:
-                keep = admit_uncontaminated(row, file, line, rejects["contaminated"], index)
-                now = time.perf_counter()
-                spent["decontaminate"], clock = spent["decontaminate"] + now - clock, now
-                if not keep:
-                    continue
-            numbering.mark_written(entry)
-            for flag in row["qc_flags"]:
-                flag_counts[flag] = flag_counts.get(flag, 0) + 1
-            models[row["teacher_model"]] = models.get(row["teacher_model"], 0) + 1
-            batcher.add(row)
-            now = time.perf_counter()
-            spent["write"], clock = spent["write"] + now - clock, now
+        _admit_traces(reader.rows(paths), numbering, index, rejects, batcher, spent, flag_counts, models)
         batcher.flush()
         side_files = rejects.write()
     except BaseException:
@@ -373,11 +379,6 @@ def ingest_traces(
         "decontaminate": [str(p) for p in decontaminate], "ngram": ngram, "on_bad_row": on_bad_row,
         "source": source,
     }
-    if not decontaminate:
-        spent.pop("decontaminate")
-    return output.finish(
-        stage="ingest", config=config, inputs=local_inputs([*paths, *decontaminate]), counts=counts,
-        timings={**spent, "total": time.perf_counter() - started},
-        extra={"files": reader.per_file, "kind": "traces", "teacher_models": models},
-        versions=("datasets",), side_files=side_files,
-    )
+    return finish_ingest(output, config, [*paths, *decontaminate], counts, spent, started, side_files,
+                         extra={"files": reader.per_file, "kind": "traces", "teacher_models": models},
+                         versions=("datasets",))

@@ -323,7 +323,7 @@ def _selection_columns(input_path: str | os.PathLike) -> list[str] | None:
 def _write_selected(output: Any, input_path: str | os.PathLike, table: pa.Table | None,
                     result: SelectionResult, light: pa.Table | None = None) -> None:
     """Selected rows in selection order with ``selection_score``, read ``WRITE_CHUNK_ROWS`` at a time."""
-    from naturalthoughts.core.datafiles import iter_take
+    from naturalthoughts.core.rowaccess import iter_take
 
     indices = np.asarray(result.indices, dtype=np.int64)
     scores = np.asarray(result.scores, dtype=np.float64)
