@@ -371,3 +371,27 @@ def test_shared_benchmark_files_ingest(tmp_path, shared_data):
             assert row["answer"] in "ABCDEFGHIJ"[: len(row["options"])]
         elif row["source"] == "gsm8k_test.jsonl":
             assert row["reference_answer"].replace(",", "").lstrip("-").replace(".", "").isdigit()
+
+
+def test_unreadable_evaluation_lines_are_counted_and_logged_not_silent(tmp_path, caplog):
+    """An unreadable line of the evaluation file does not block ingest, but it is no longer silent: its
+    questions cannot be checked, so the manifest counts it and a warning names file and line."""
+    evaluation = tmp_path / "eval.jsonl"
+    evaluation.write_text('{"problem": "Find the derivative of x cubed."}\n{"problem": "broken\n')
+    pool = write_jsonl(tmp_path / "pool.jsonl", [{"question": "find the DERIVATIVE of x cubed"},
+                                                 {"question": "Why is the sky blue?"}])
+    with caplog.at_level("WARNING"):
+        m = ingest_questions(pool, tmp_path / "out", decontaminate=[evaluation])
+    assert m.counts["dropped"] == {"contaminated": 1} and m.counts["decontaminate_unreadable_lines"] == 1
+    assert f"{evaluation}:2" in caplog.text and "not checked" in caplog.text
+    clean = ingest_questions(pool, tmp_path / "clean")
+    assert "decontaminate_unreadable_lines" not in clean.counts
+
+
+def test_a_trace_file_read_as_questions_says_what_it_leaves_out(tmp_path, caplog):
+    pool = write_jsonl(tmp_path / "nr.jsonl", [{"question": "Why is the sky blue?", "reference_answer": "scattering",
+                                                "responses": [{"response": "<think>…</think> Rayleigh."}]}])
+    with caplog.at_level("WARNING"):
+        m = ingest_questions(pool, tmp_path / "out")
+    assert "responses column(s): ingest keeps only the questions" in caplog.text and "--traces" in caplog.text
+    assert m.extra["files"][0]["trace_columns_ignored"] == ["responses"]

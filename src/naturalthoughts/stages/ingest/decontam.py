@@ -12,6 +12,7 @@ evaluation set (e.g. SuperGPQA's 26k questions ≈ 2M n-grams) well under 100 MB
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ DEFAULT_NGRAM = 13
 
 # Columns that hold the question text in evaluation files (MATH-500 uses "problem", GPQA "Question").
 EVAL_QUESTION_COLUMNS = ("question", "problem", "Question", "prompt", "input")
+
+log = logging.getLogger(__name__)
 
 
 def _gram_hash(words: tuple[str, ...]) -> int:
@@ -45,6 +48,8 @@ class EvalHit:
 
 class NgramIndex:
     """Word n-grams of a set of evaluation questions, queried one pool question at a time."""
+
+    unreadable: list[str]  # "file:line: why" of evaluation lines that could not be read (set by from_files)
 
     def __init__(self, n: int = DEFAULT_NGRAM) -> None:
         if n < 1:
@@ -84,10 +89,12 @@ class NgramIndex:
         from naturalthoughts.core.io import RowSink, iter_records
 
         index = cls(n)
+        sink = RowSink("skip")
         for path in paths:
             found_column = None
-            # Evaluation files are read leniently: a bad line there must not block ingest of the pool.
-            for line, rec in iter_records(path, RowSink("skip")):
+            # Evaluation files are read leniently: a bad line there must not block ingest of the pool. It is
+            # not silent either: the lines are kept in ``unreadable``, logged, and counted in the manifest.
+            for line, rec in iter_records(path, sink):
                 column = found_column or next((c for c in EVAL_QUESTION_COLUMNS if c in rec), None)
                 if column is None:
                     raise ValueError(f"{path}:{line}: no question column in evaluation file "
@@ -96,4 +103,8 @@ class NgramIndex:
                 text = rec.get(column)
                 if isinstance(text, str) and text.strip():
                     index.add(text, str(Path(path)), line)
+        index.unreadable = [f"{r.file}:{r.line}: {r.detail}" for r in sink.rejects]
+        if index.unreadable:
+            log.warning("decontamination skipped %d unreadable line(s) of the evaluation file(s), first %s; their "
+                        "questions are not checked", len(index.unreadable), index.unreadable[0])
         return index

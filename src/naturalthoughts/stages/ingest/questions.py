@@ -193,6 +193,8 @@ def ingest_questions(
         if deduplicator is not None:
             deduplicator.close()
     counts = {"in": reader.rows_in, "out": batcher.written, **rejects.counts()}
+    if index is not None and index.unreadable:
+        counts["decontaminate_unreadable_lines"] = len(index.unreadable)
     if limit is not None:
         counts["beyond_limit"] = max(0, clean - limit)
     config = {

@@ -8,6 +8,7 @@ few hundred bytes per input row (the dedup state), not by the rows.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from array import array
@@ -22,6 +23,10 @@ from naturalthoughts.core.io import Reject, RowSink, iter_records
 from naturalthoughts.core.schema import conform
 from naturalthoughts.core.store import REJECTS_FILE, StageOutput
 from naturalthoughts.stages.ingest.columns import RowProblem, normalise_question, raw_text
+
+log = logging.getLogger(__name__)
+# Columns that mean the file holds traces: read as questions (no --traces), they are left out, with a warning.
+TRACE_HINT_COLUMNS = ("reasoning", "reasoning_content", "response", "responses")
 
 # Reasons raised by naturalthoughts.core.io before a record exists (they still count as rows read).
 IO_REASONS = frozenset({"bad_encoding", "malformed_json", "not_an_object", "extra_cells"})
@@ -221,6 +226,7 @@ class RecordStream:
             default_source = self.source or Path(file).name
             unreadable_before = sum(self.sink.by_reason.get(r, 0) for r in IO_REASONS)
             records = rows_read = 0
+            self._ignored: list[str] = []
             for line, rec in tqdm(
                 iter_records(path, self.sink),
                 desc=f"read {Path(file).name}",
@@ -229,6 +235,11 @@ class RecordStream:
                 leave=False,
             ):
                 records += 1
+                if records == 1 and self.normalise is normalise_question:
+                    self._ignored = [c for c in TRACE_HINT_COLUMNS if c in rec]
+                    if self._ignored:
+                        log.warning("%s has %s column(s): ingest keeps only the questions; to import the traces "
+                                    "too, run `naturalthoughts ingest --traces`", file, ", ".join(self._ignored))
                 try:
                     rows = self.normalise(rec, self.mapping, default_source)
                 except RowProblem as p:
@@ -240,7 +251,10 @@ class RecordStream:
             # Lines naturalthoughts.core.io could not turn into a record were still input rows.
             unreadable = sum(self.sink.by_reason.get(r, 0) for r in IO_REASONS) - unreadable_before
             self.rows_in += records + unreadable
-            self.per_file.append({"path": file, "rows_in": records + unreadable, "rows_read": rows_read})
+            entry = {"path": file, "rows_in": records + unreadable, "rows_read": rows_read}
+            if self._ignored:
+                entry["trace_columns_ignored"] = self._ignored
+            self.per_file.append(entry)
 
 
 class RowBatcher:

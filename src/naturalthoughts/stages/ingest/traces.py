@@ -372,6 +372,8 @@ def ingest_traces(
         raise
     counts = {"in": reader.rows_in, "out": batcher.written, "questions": numbering.questions_written,
               "flags": dict(sorted(flag_counts.items())), **rejects.counts()}
+    if index is not None and index.unreadable:
+        counts["decontaminate_unreadable_lines"] = len(index.unreadable)
     config = {
         "inputs": [str(p) for p in paths],
         "response_col": response_col, "reasoning_col": reasoning_col, "answer_col": answer_col,
