@@ -9,7 +9,7 @@ from annotation_fakes import ScriptedBackend
 from naturalthoughts.core.modes import NO_THINK_INSTRUCTION
 from naturalthoughts.llm.backends.base import BackendSpec
 from naturalthoughts.llm.backends.fake import FakeBackend
-from naturalthoughts.stages.annotation import annotate
+from naturalthoughts.stages.annotation import AnnotationError, annotate
 from naturalthoughts.stages.annotation.answers import (
     as_number,
     choice_letter,
@@ -51,11 +51,14 @@ def test_length_counts_with_named_tokenizer_and_fallback():
         "response": ["Answer: 4", "x", "y"],
         "teacher_model": ["llamacpp:smollm2-135m", "openai:deepseek-reasoner", None],
     })
-    out, rep = annotate(t, ["length"], progress=False)
+    # a teacher whose tokenizer cannot load is an error naming it and the way out, not a silent stand-in
+    with pytest.raises(AnnotationError, match=r"teacher 'openai:deepseek-reasoner'.*--tokenizer NAME.*length_fallback"):
+        annotate(t, ["length"], progress=False)
+    out, rep = annotate(t, ["length"], progress=False, length_fallback="smollm2-135m")
     rows = out.to_pylist()
     assert rows[0]["reasoning_words"] == 5 and 5 <= rows[0]["reasoning_tokens"] <= 10
     assert rows[1]["reasoning_tokens"] == 0 and rows[2]["reasoning_tokens"] is None
-    assert [r["length_tokenizer"] for r in rows] == ["smollm2-135m"] * 3
+    assert [r["length_tokenizer"] for r in rows] == ["smollm2-135m"] * 3  # the stand-in, recorded per row
     assert rep["annotators"]["length"]["fallback_for_teachers"] == ["None", "openai:deepseek-reasoner"]
 
 

@@ -49,11 +49,14 @@ def test_thousand_rows_with_embedded_defaults_manifest_records_timings_and_distr
 
 
 def test_bad_input_rows_get_explicit_nulls_and_nothing_is_dropped(tmp_path):
+    teacher = {"teacher_model": "llamacpp:smollm2-135m"}  # length counts with the teacher's own tokenizer
     rows = synthetic_traces(3) + [
-        {"id": "empty", "question": "What is 1+1?", "reasoning": "", "response": "2"},
-        {"id": "none", "question": "What is 2+2?", "reasoning": None, "response": "4"},
-        {"id": "huge", "question": "Sum the series.", "reasoning": "Let me verify the next term. " * 17_000, "response": "done"},
-        {"id": "zh", "question": "一个正方形的边长是3，面积是多少？", "reasoning": "面积等于边长的平方。所以是9。" * 10, "response": "9"},
+        {"id": "empty", "question": "What is 1+1?", "reasoning": "", "response": "2", **teacher},
+        {"id": "none", "question": "What is 2+2?", "reasoning": None, "response": "4", **teacher},
+        {"id": "huge", "question": "Sum the series.", "reasoning": "Let me verify the next term. " * 17_000, "response": "done",
+         **teacher},
+        {"id": "zh", "question": "一个正方形的边长是3，面积是多少？", "reasoning": "面积等于边长的平方。所以是9。" * 10, "response": "9",
+         **teacher},
     ]
     path = tmp_path / "traces.jsonl"
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")

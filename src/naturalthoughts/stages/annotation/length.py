@@ -6,8 +6,12 @@ Columns: ``reasoning_tokens``, ``response_tokens``, ``reasoning_words``, ``respo
 Tokenizer (option ``tokenizer``):
 
 * ``teacher`` (default): the tokenizer of the row's ``teacher_model`` when it can be loaded offline (an
-  embedded alias such as ``llamacpp:smollm2-135m``, a ``.gguf`` path, or a local Hugging Face folder);
-  otherwise the fixed fallback below. Rows are grouped by teacher, so a mixed file is counted per teacher.
+  embedded alias such as ``llamacpp:smollm2-135m``, a ``.gguf`` path, or a local Hugging Face folder). When it
+  cannot, that is an error naming the teacher and the way out: ``--tokenizer NAME`` (the teacher's tokenizer), or
+  an explicit stand-in ``--option length_fallback=smollm2-135m``, recorded per row in ``length_tokenizer``.
+  Silently counting with another tokenizer shifted counts by 10-30 %, which the Long rule p = (l/5000)^2.5 turns
+  into a 27-58 % change in selection probability. Traces of the ``fake`` test backend (no tokenizer of its own)
+  use the embedded stand-in. Rows are grouped by teacher, so a mixed file is counted per teacher.
 * a name: an embedded alias (``smollm2-135m``), a ``.gguf`` file (its vocabulary only, no weights: converted
   once to a ``tokenizers`` fast tokenizer and cached; llama.cpp's ``vocab_only=True`` tokenizer when that
   fails), or a Hugging Face tokenizer name/folder (``transformers.AutoTokenizer``, its fast tokenizer if any).
@@ -31,7 +35,7 @@ from typing import Any, Callable, Sequence
 import pyarrow as pa
 
 from naturalthoughts.core.models import ALIASES, canonical, embedded_path
-from naturalthoughts.stages.annotation.base import Annotator, Context, column_values, summary
+from naturalthoughts.stages.annotation.base import AnnotationError, Annotator, Context, column_values, summary
 
 FALLBACK_TOKENIZER = "smollm2-135m"
 
@@ -153,7 +157,7 @@ def teacher_tokenizer_name(teacher_model: str | None) -> str | None:
 class LengthAnnotator(Annotator):
     name = "length"
     requires = ("reasoning", "response")
-    OPTIONS = {"tokenizer": "teacher", "fallback": FALLBACK_TOKENIZER}
+    OPTIONS = {"tokenizer": "teacher", "fallback": None}
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -169,14 +173,23 @@ class LengthAnnotator(Annotator):
         if self.options["tokenizer"] != "teacher":
             return str(self.options["tokenizer"])
         name = teacher_tokenizer_name(teacher)
+        problem = "no tokenizer it names loads offline"
         if name is not None:
             try:
                 load_batch_counter(name)
                 return name
-            except Exception:  # noqa: BLE001 - any load failure means "use the documented fallback"
-                pass
+            except Exception as exc:  # noqa: BLE001 - any load failure: say which and why
+                problem = f"its tokenizer {name!r} did not load ({type(exc).__name__}: {exc})"
+        fallback = self.options["fallback"]
+        if fallback is None and str(teacher).split(":", 1)[0] == "fake":
+            fallback = FALLBACK_TOKENIZER  # the test double has no tokenizer of its own
+        if fallback is None:
+            raise AnnotationError(
+                f"length: teacher {teacher!r}: {problem}. Count with the teacher's tokenizer: --tokenizer NAME (an "
+                "alias, a .gguf file or a local Hugging Face folder), or accept a stand-in recorded per row: "
+                f"--option length_fallback={FALLBACK_TOKENIZER}")
         self.fallback_for.add(str(teacher))
-        return str(self.options["fallback"])
+        return str(fallback)
 
     def annotate_batch(self, batch: pa.Table, ctx: Context) -> dict[str, list]:
         reasoning = column_values(batch, "reasoning")
