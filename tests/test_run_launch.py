@@ -1,5 +1,5 @@
-"""`run` starts `train` under `accelerate launch` when the recipe says so, and retrains when the SFT data
-changes.
+"""`run` starts `train` under `accelerate launch` when the recipe says so, retrains when the SFT data changes,
+and the evaluation of the retrained student (same folder) asks the model again instead of reusing cached rows.
 
 Real stages (build-sft, train on a tiny 2-layer Llama with SmolLM2's tokenizer), each in its own process,
 `train` through ``python -m accelerate.commands.launch --num_processes 1 --cpu -m naturalthoughts train ...``.
@@ -26,6 +26,8 @@ RECIPE = {
         "build-sft": {"in": None, "mode": "system2", "tokenizer": "smollm2-135m"},
         "train": {"launcher": "accelerate", "num_processes": 1, "cpu": True, "student": None, "max_steps": 2,
                   "batch_size": 2, "save_steps": 2, "resume": True},
+        "evaluate": {"backend": "transformers", "model": "@train", "benchmark": "nt-mcq", "limit": 2,
+                     "mode": "no-think", "max_tokens": 4, "temperature": 0.0},
     },
 }
 
@@ -60,7 +62,8 @@ def test_train_under_accelerate_retrains_when_the_sft_data_changes(tmp_path, mon
     student = make_tiny_student(tmp_path / "tiny")
     selected, run = tmp_path / "selected", tmp_path / "run"
     write_stage(selected, pa.Table.from_pylist(trace_rows(4)), stage="select", config={})
-    assert run_recipe(_recipe(selected, student, run), echo=lambda line: None).ran == ["build-sft", "train"]
+    assert run_recipe(_recipe(selected, student, run), echo=lambda line: None).ran == ["build-sft", "train",
+                                                                                       "evaluate"]
     state = json.loads((run / ".runner" / "train.json").read_text())
     assert state["command"][1:3] == ["-m", "accelerate.commands.launch"]
     assert "--num_processes" in state["command"]
@@ -72,8 +75,14 @@ def test_train_under_accelerate_retrains_when_the_sft_data_changes(tmp_path, mon
     other = [{**r, "reasoning": "Counting on my fingers.", "response": "It is 42."} for r in trace_rows(4)]
     write_stage(selected, pa.Table.from_pylist(other), stage="select", config={})
     lines: list[str] = []
-    assert run_recipe(_recipe(selected, student, run), echo=lines.append).ran == ["build-sft", "train"]
+    first_eval = json.loads((run / "07-evaluate" / "manifest.json").read_text())
+    assert run_recipe(_recipe(selected, student, run), echo=lines.append).ran == ["build-sft", "train", "evaluate"]
     assert any("train: running (input build-sft changed)" in line for line in lines)
     second = json.loads((run / "06-train" / "manifest.json").read_text())
     assert second["counts"]["steps"] == 2 and second["extra"]["resumed_from"] is None
     assert second["extra"]["data_hash"] != first["extra"]["data_hash"]
+    # the retrained student (same folder) is a different model to the row cache: new answers, none cached
+    second_eval = json.loads((run / "07-evaluate" / "manifest.json").read_text())
+    assert second_eval["config"]["model_identity"] != first_eval["config"]["model_identity"]
+    stats = second_eval["extra"]["summary"]["run_stats"]
+    assert stats["cache_hits"] == 0 and stats["sent"] > 0
