@@ -2,7 +2,9 @@
 no module imports itself back through a circle.
 
 Reads the source with ``ast`` (nothing is imported, so no import side effects); imports inside functions count
-(a lazy import is still a dependency), imports under ``if TYPE_CHECKING:`` do not (they never run).
+(a lazy import is still a dependency), and so do imports under ``if TYPE_CHECKING:``: they never run, but a
+type-only import is still a dependency a reader must follow, and a circle through one is still a circle
+(executors.options -> stage -> options was one).
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-def import_graph() -> dict[str, set[str]]:
+def import_graph(type_only: bool = True) -> dict[str, set[str]]:
     """Module -> the naturalthoughts modules it imports (``from pkg import name`` counts as ``pkg.name`` when
     ``name`` is a submodule, else as ``pkg``)."""
     modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
@@ -71,7 +73,8 @@ def import_graph() -> dict[str, set[str]]:
         is_pkg = path.name == "__init__.py"
         package = mod if is_pkg else mod.rpartition(".")[0]
         targets: set[str] = set()
-        for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in (ast.walk(tree) if type_only else _runtime_nodes(tree)):
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom):

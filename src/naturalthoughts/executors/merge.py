@@ -21,8 +21,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import pyarrow as pa
 
-from naturalthoughts.core.sharding import SHARD_COLUMN, Shard, shard_indices, without_shard
 from naturalthoughts.core.datafiles import DATA_DIR
+from naturalthoughts.core.sharding import SHARD_COLUMN, Shard, shard_indices, without_shard
 from naturalthoughts.core.store import (
     DATA_FILE,
     MANIFEST_FILE,

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Mapping
 
 from naturalthoughts.core.sharding import Shard
+from naturalthoughts.executors.settings import EXECUTORS, ExecutorSettings
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -19,29 +20,11 @@ if TYPE_CHECKING:
     from naturalthoughts.llm.backends.base import BackendSpec
     from naturalthoughts.llm.context import BatchFn, FolderMapResult, MapResult
 
-EXECUTORS = ("local", "ray")
-
 
 @dataclass(frozen=True)
-class ExecutorOptions:
-    """How a stage's rows are executed. None of this changes the output rows, only where they are computed."""
-
-    executor: str = "local"
-    shard: Shard | None = None
-    ray_address: str | None = None  # None: start a local Ray instance; "auto" or "ray://host:10001": join a cluster
-    workers: int = 2  # Ray actors, each owning its own backend
-    batch_size: int = 32  # rows per Ray batch: the unit of retry after a worker dies
-    cpus_per_worker: float | None = None  # None: 1, or an equal share of the CPUs when fewer than workers
-    gpus_per_worker: float = 0.0  # 1 for a vLLM engine per GPU
-    num_cpus: int | None = None  # only for a Ray instance started here (None: all cores)
-
-    def __post_init__(self) -> None:
-        if self.executor not in EXECUTORS:
-            raise ValueError(f"unknown executor {self.executor!r}; choose one of: {', '.join(EXECUTORS)}")
-        if self.workers < 1:
-            raise ValueError(f"--ray-workers must be at least 1, got {self.workers}")
-        if self.batch_size < 1:
-            raise ValueError(f"--ray-batch-size must be at least 1, got {self.batch_size}")
+class ExecutorOptions(ExecutorSettings):
+    """:class:`ExecutorSettings` plus the RowMapper methods a stage calls (``spreads``, ``select``, ``map``,
+    ``map_to_folder``, ``manifest_extra``)."""
 
     # The RowMapper protocol (naturalthoughts.llm.context): what a stage calls, so it never imports an executor.
     @property
@@ -67,15 +50,6 @@ class ExecutorOptions:
 
         return run_map_to_folder(source, batch_fn, out_dir, specs=specs, options=self, cache_path=cache_path,
                                  progress=progress, use_cache=use_cache, slice_rows=slice_rows)
-
-    def manifest_extra(self) -> dict[str, Any]:
-        """What a stage records under ``extra.executor`` (kept out of the config: it does not change the rows)."""
-        d = asdict(self)
-        d["shard"] = str(self.shard) if self.shard else None
-        if self.executor == "local":
-            return {"executor": "local", "shard": d["shard"]}
-        return d
-
 
 def add_executor_args(p: argparse.ArgumentParser) -> None:
     """Add ``--executor``, ``--ray-address``, ``--ray-workers``, ``--ray-batch-size``, ... and ``--shard``."""

@@ -29,7 +29,7 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -37,12 +37,10 @@ import pyarrow.parquet as pq
 from naturalthoughts.core.datafiles import data_files, read_all, sha256_file, shard_name
 from naturalthoughts.core.rowaccess import plan_slices, read_slice
 from naturalthoughts.core.sharding import Shard, select_shard
+from naturalthoughts.executors.settings import ExecutorSettings
 from naturalthoughts.llm.backends.base import BackendSpec
 from naturalthoughts.llm.context import BatchFn, WorkerContext, fault_from_env
 from naturalthoughts.llm.runner import RunStats
-
-if TYPE_CHECKING:
-    from naturalthoughts.executors.options import ExecutorOptions
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +134,7 @@ def _write_input_files(table: pa.Table, in_dir: Path, rows_per_file: int) -> lis
     return files
 
 
-def _ensure_ray(options: "ExecutorOptions") -> bool:
+def _ensure_ray(options: ExecutorSettings) -> bool:
     """Connect to or start Ray; True when this call started it (and so must shut it down)."""
     import ray
 
@@ -159,7 +157,7 @@ def _ensure_ray(options: "ExecutorOptions") -> bool:
     return True
 
 
-def default_cpus_per_worker(options: "ExecutorOptions") -> float:
+def default_cpus_per_worker(options: ExecutorSettings) -> float:
     """CPUs Ray reserves per actor when ``--ray-cpus-per-worker`` is not given: one, or an equal share of a
     local instance's CPUs when the workers would otherwise not all fit (2 workers on 1 CPU get 0.5 each)."""
     if options.cpus_per_worker is not None:
@@ -177,7 +175,7 @@ def run_on_ray_to_folder(
     *,
     specs: Mapping[str, BackendSpec],
     cache_path: str | os.PathLike | None,
-    options: "ExecutorOptions",
+    options: ExecutorSettings,
     work_dir: Path,
     use_cache: bool = True,
 ) -> tuple[list[dict[str, Any]], dict[str, RunStats], list[dict[str, Any]], int]:
@@ -244,7 +242,7 @@ def run_on_ray(
     *,
     specs: Mapping[str, BackendSpec],
     cache_path: str | os.PathLike | None,
-    options: "ExecutorOptions",
+    options: ExecutorSettings,
     work_dir: Path,
     use_cache: bool = True,
 ) -> tuple[pa.Table, dict[str, RunStats], list[dict[str, Any]]]:

@@ -11,17 +11,15 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping
 
 import pyarrow as pa
 
 from naturalthoughts.core.sharding import select_shard
+from naturalthoughts.executors.settings import ExecutorSettings
 from naturalthoughts.llm.backends.base import BackendSpec
 from naturalthoughts.llm.cache import default_cache_path
 from naturalthoughts.llm.context import BatchFn, FolderMapResult, MapResult, WorkerContext, split_endpoints
-
-if TYPE_CHECKING:
-    from naturalthoughts.executors.options import ExecutorOptions
 
 
 def run_map_stage(
@@ -30,7 +28,7 @@ def run_map_stage(
     *,
     specs: Mapping[str, BackendSpec],
     cache_path: str | os.PathLike | None = None,
-    options: "ExecutorOptions",
+    options: ExecutorSettings,
     progress: bool | str = False,
     use_cache: bool = True,
     work_dir: str | os.PathLike | None = None,
@@ -75,7 +73,7 @@ def run_map_to_folder(
     out_dir: str | os.PathLike,
     *,
     specs: Mapping[str, BackendSpec],
-    options: "ExecutorOptions",
+    options: ExecutorSettings,
     cache_path: str | os.PathLike | None = None,
     progress: bool | str = False,
     use_cache: bool = True,
@@ -112,7 +110,7 @@ def _check_one_endpoint(specs: Mapping[str, BackendSpec]) -> None:
 
 
 def _local_to_folder(source: pa.Table | str | os.PathLike, batch_fn: BatchFn, out_dir: Path, *,
-                     specs: Mapping[str, BackendSpec], options: "ExecutorOptions", cache_path: Path,
+                     specs: Mapping[str, BackendSpec], options: ExecutorSettings, cache_path: Path,
                      progress: bool | str, use_cache: bool, slice_rows: int) -> FolderMapResult:
     from naturalthoughts.core.datafiles import ShardWriter, iter_batches
 
