@@ -46,6 +46,11 @@ def request_key(model_key: str, req: ChatRequest) -> str:
         "seed": req.effective_seed(),
         "sample": req.sample_index,
     }
+    # Only when set, so keys of requests without a mode switch stay what they were before the fields existed.
+    if req.template_kwargs:
+        material["template_kwargs"] = dict(req.template_kwargs)
+    if req.request_fields:
+        material["request_fields"] = dict(req.request_fields)
     return hashlib.sha256(stable_json(material).encode()).hexdigest()
 
 

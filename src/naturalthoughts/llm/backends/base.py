@@ -31,6 +31,11 @@ class SamplingParams:
         return d
 
 
+def as_pairs(mapping: dict[str, Any] | None) -> tuple[tuple[str, Any], ...]:
+    """A dict as sorted ``(name, value)`` pairs: the hashable form :class:`ChatRequest` stores."""
+    return tuple(sorted((mapping or {}).items()))
+
+
 @dataclass(frozen=True)
 class ChatRequest:
     """One chat completion request.
@@ -39,19 +44,35 @@ class ChatRequest:
     reasoning so far when a thinking budget closes the block); backends render the chat template with the
     generation prompt and append it, and the completion's ``text`` excludes it.
     ``sample_index`` distinguishes the n samples of one question: it enters the cache key and the seed.
+    ``template_kwargs`` are extra chat-template variables (a hybrid model's thinking switch such as
+    ``enable_thinking``): OpenAI-compatible servers get them as ``chat_template_kwargs``, in-process backends pass
+    them to the template. ``request_fields`` are extra top-level request fields (``reasoning_effort``). Both are
+    stored as sorted ``(name, value)`` pairs so the request stays hashable; see
+    :func:`naturalthoughts.core.carriers.mode_signal` for where they come from.
     """
 
     messages: tuple[tuple[str, str], ...]  # ((role, content), ...): hashable, order-preserving
     params: SamplingParams = SamplingParams()
     sample_index: int = 0
     assistant_prefix: str = ""
+    template_kwargs: tuple[tuple[str, Any], ...] = ()
+    request_fields: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
     def chat(cls, messages: Sequence[dict[str, str]], **kw: Any) -> "ChatRequest":
+        for name in ("template_kwargs", "request_fields"):
+            if isinstance(kw.get(name), dict):
+                kw[name] = as_pairs(kw[name])
         return cls(messages=tuple((m["role"], m["content"]) for m in messages), **kw)
 
     def message_dicts(self) -> list[dict[str, str]]:
         return [{"role": r, "content": c} for r, c in self.messages]
+
+    def template_kwargs_dict(self) -> dict[str, Any]:
+        return dict(self.template_kwargs)
+
+    def request_fields_dict(self) -> dict[str, Any]:
+        return dict(self.request_fields)
 
     def effective_seed(self) -> int | None:
         """Per-sample seed, so that n samples of one question differ while staying reproducible."""
