@@ -187,6 +187,20 @@ def test_density_quantile_flags_the_least_dense_rows():
         resolve_min_density(k, steps, "quantile:2")
 
 
+def test_density_auto_uses_the_quantile_rule_for_lexical_counts_and_the_papers_rule_for_the_judge():
+    k = np.full(400, 4)
+    steps = np.r_[np.full(300, 5), np.full(100, 20)]  # every row has fewer strategies than steps
+    lexical = make_pool(400, num_strategies=k, num_steps=steps, strategies_method=["lexical"] * 400)
+    rep = select(lexical, "strategies", 10, seed=0, r_min=3, r_max=5).stages[-1]["report"]
+    assert (rep["density_setting"], rep["density_rule"]) == ("auto", "quantile:0.25")
+    assert rep["pool_low_density"] == 100  # the least dense quarter, not everyone
+    judged = make_pool(400, num_strategies=k, num_steps=steps, strategies_method=["judge"] * 400)
+    rep = select(judged, "strategies", 10, seed=0, r_min=3, r_max=5).stages[-1]["report"]
+    assert (rep["density_setting"], rep["density_rule"], rep["pool_low_density"]) == ("auto", "fixed", 400)
+    explicit = select(lexical, "strategies", 10, seed=0, r_min=3, r_max=5, min_density=1.0).stages[-1]["report"]
+    assert explicit["pool_low_density"] == 400  # an explicit value always wins
+
+
 # ------------------------------------------------------------------------------------------------- topic
 def test_topic_uniform_redistributes_short_domains():
     domains = ["A"] * 1000 + ["B"] * 1000 + ["C"] * 30 + ["D"] * 10

@@ -33,8 +33,10 @@ _OPTION_FLAGS: dict[str, tuple[str, type, str]] = {
     "--r-max": ("r_max", int, "strategies: downsample rows with more than R_max (default 8)"),
     "--out-of-band-rate": ("out_of_band_rate", float, "strategies: per-pass keep probability out of band (default 0.1)"),
     "--low-density-rate": ("low_density_rate", float, "strategies: keep factor for strategies < steps (default 0.5)"),
-    "--min-density": ("min_density", str, ("strategies: low density means strategies < this x steps (default 1.0); "
-                                           "quantile:Q uses the pool's Q-quantile of strategies/steps")),
+    "--min-density": ("min_density", str, ("strategies: low density means strategies < this x steps; quantile:Q "
+                                           "uses the pool's Q-quantile of strategies/steps; auto (default): "
+                                           "quantile:0.25 for lexical strategy counts, 1.0 (the paper's) for the "
+                                           "judge's")),
     "--r-band": ("r_band", str, ("strategies: fixed (R_min/R_max from --r-min/--r-max, the paper's 4/8; default, use "
                                  "with the judge) or quantiles:LO,HI (band from the pool's own |S| distribution; the "
                                  "implied R_min/R_max are recorded in the manifest)")),

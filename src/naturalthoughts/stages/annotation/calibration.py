@@ -154,12 +154,16 @@ def distribution_checks(num_strategies: Sequence[int], num_steps: Sequence[int],
     """The issue-17 distribution targets: band share, low-density share, verbosity spread."""
     k, s, v = (np.asarray(x, float) for x in (num_strategies, num_steps, verbosity))
     hist = np.bincount(v.astype(int), minlength=11) if len(v) else np.zeros(11, int)
+    # The strategies selection's default for lexical counts (min_density auto = quantile:0.25): low density
+    # means a strategies/steps ratio below the pool's 25th percentile, the same arithmetic as the selection's.
+    quarter = float(np.quantile(k / np.maximum(s, 1), 0.25)) if len(k) else 1.0
     return {
         "rows": len(k),
         "mean_strategies": round(float(k.mean()), 2) if len(k) else None,
         "share_in_band": round(float(((k > r_min) & (k <= r_max)).mean()), 3) if len(k) else None,
         "median_steps": float(np.median(s)) if len(s) else None,
         "share_low_density": round(float((k < min_density * s).mean()), 3) if len(k) else None,
+        "share_low_density_quarter_rule": round(float((k < quarter * s).mean()), 3) if len(k) else None,
         "verbosity_distinct": int((hist > 0).sum()),
         "verbosity_max_share": round(float(hist.max() / len(v)), 3) if len(v) else None,
         "verbosity_histogram": hist.tolist(),
