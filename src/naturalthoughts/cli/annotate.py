@@ -9,6 +9,7 @@ from naturalthoughts.cli.common import (
     add_backend_args,
     add_cache_arg,
     add_io_args,
+    add_mode_carrier_flags,
     backend_spec_from_args,
     parse_key_values,
 )
@@ -67,6 +68,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "openai:MODEL@http://127.0.0.1:8080/v1; 'none': no judge (disagreement by rule checks only, "
                         "undecided rows get agree=null)")
     p.add_argument("--second", default=None, metavar="BACKEND:MODEL[@URL]", help="shorthand for the second model, same form")
+    add_mode_carrier_flags(p)
     add_cache_arg(p)
     add_backend_args(p, prefix="judge-", title="judge model (LLM-judge methods and disagreement)")
     add_backend_args(p, prefix="second-", title="second, non-reasoning model (disagreement)")
@@ -88,6 +90,12 @@ def options_from_args(args: argparse.Namespace) -> dict:
                       ("tokenizer", "length_tokenizer")):
         if getattr(args, flag) is not None:
             options[key] = getattr(args, flag)
+    # The second model's no-think switch; only a non-default choice becomes an option, so the config (and the
+    # resume identity) of runs that never chose one stays as it was.
+    if getattr(args, "mode_carrier", "instruction") != "instruction":
+        options["disagreement_mode_carrier"] = args.mode_carrier
+    if getattr(args, "model_family", None) is not None:
+        options["disagreement_model_family"] = args.model_family
     options.update(parse_key_values(args.option, "--option"))
     names = [a.strip() for a in args.annotators.split(",") if a.strip()]
     # Shared embedding model: domain's zero-shot classifier uses the same model as the embedding column.

@@ -131,3 +131,22 @@ def add_bad_row_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--on-bad-row", choices=["fail", "skip"], default="fail",
                    help="fail: stop at the first bad row, naming file and line (default); "
                         "skip: drop it, write it to rejects.parquet and count it in the manifest")
+
+
+def add_mode_carrier_flags(parser: argparse.ArgumentParser) -> None:
+    """Add ``--mode-carrier`` and ``--model-family``: how a thinking mode reaches the model.
+
+    The default carrier, ``instruction``, is the paper's appended instruction: requests and their cache keys stay
+    what they were before carriers existed. See :mod:`naturalthoughts.core.carriers` for the table.
+    """
+    from naturalthoughts.core.carriers import CARRIERS, FAMILIES
+
+    g = parser.add_argument_group("mode carrier")
+    g.add_argument("--mode-carrier", dest="mode_carrier", choices=CARRIERS, default="instruction",
+                   help="how the thinking mode is signalled: instruction (the paper's appended text, default) | "
+                        "template (a chat-template flag: Qwen3 enable_thinking, DeepSeek-V3.1 thinking) | "
+                        "soft-switch (Qwen3 /think, /no_think) | effort (reasoning_effort: gpt-oss, OpenAI-style "
+                        "APIs) | auto (chosen from the chat template's text)")
+    g.add_argument("--model-family", dest="model_family", choices=FAMILIES, default=None,
+                   help="the hybrid model's family, when the carrier needs one and auto cannot tell from the "
+                        "chat template")

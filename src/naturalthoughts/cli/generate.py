@@ -10,6 +10,7 @@ from naturalthoughts.cli.common import (
     add_bad_row_arg,
     add_cache_arg,
     add_io_args,
+    add_mode_carrier_flags,
     add_sampling_args,
     backend_spec_from_args,
     sampling_from_args,
@@ -48,11 +49,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "use with a larger --max-tokens")
     p.add_argument("--think-budget", type=int, default=None, metavar="B",
                    help="stop thinking after B tokens, close </think> and force the final answer (budget forcing, "
-                        "as evaluate --think-budget); for small teachers that never close their think block")
+                        "as evaluate --think-budget); for small teachers that never close their think block. "
+                        "With --backend-option think_budget_field=NAME (vLLM thinking_token_budget, llama.cpp "
+                        "thinking_budget_tokens, Qwen API thinking_budget) the server is asked to keep B; rows whose "
+                        "counted thinking exceeds B by over 5%% are forced instead and counted as budget_fallback")
     p.add_argument("--rows-per-shard", type=int, default=None, metavar="ROWS",
                    help="trace rows per output shard data/part-NNNNN.parquet (whole questions; default "
                         "1000): each shard is written when its rows are done, and a re-run after a crash "
                         "keeps the finished shards and generates only the rest")
+    add_mode_carrier_flags(p)
     add_cache_arg(p)
     p.add_argument("--no-cache", action="store_true", help="do not read or write the row cache")
     add_bad_row_arg(p)
@@ -79,8 +84,8 @@ def main(args: argparse.Namespace) -> int:
     manifest = run_generate(args.input, args.out, spec, params, n=args.n, template=template, cache=cache,
                             retry_truncated=args.retry_truncated, progress=not args.no_progress,
                             on_bad_row=args.on_bad_row, executor=executor_options_from_args(args),
-                            think_budget=args.think_budget,
-                            **layout)
+                            think_budget=args.think_budget, mode_carrier=args.mode_carrier,
+                            model_family=args.model_family, **layout)
     c = manifest.counts
     flags = ", ".join(f"{k}={v}" for k, v in c["flags"].items() if v) or "none"
     rejected = sum(c["rejected"].values())

@@ -92,6 +92,9 @@ def resolve_carrier(carrier: str, *, family: str | None = None,
     if carrier == "template" and family not in TEMPLATE_FLAG:
         raise ValueError(f"--mode-carrier template needs a family with a chat-template flag "
                          f"({', '.join(TEMPLATE_FLAG)}); got {family or 'no known family'}")
+    if carrier == "soft-switch" and family not in (None, "qwen3"):
+        # /think and /no_think are Qwen3's; another family would read them as part of the question.
+        raise ValueError(f"--mode-carrier soft-switch is Qwen3's (/think, /no_think); got {family}")
     if carrier == "effort" and family not in ("gpt-oss", "openai-api"):
         raise ValueError(f"--mode-carrier effort needs gpt-oss or openai-api; got {family or 'no known family'}")
     return carrier, family

@@ -15,6 +15,14 @@ Without a budget a request is sent once. With a budget ``B``:
 
 Every phase is a :class:`ChatRequest` through :func:`run_requests`, so all phases are cached and resume.
 
+**Server-side budgets.** A server that caps thinking itself saves the extra phases. A backend whose
+``think_budget_field`` is set (openai backend option ``think_budget_field=NAME``, see
+:data:`SERVER_BUDGET_FIELDS`) gets each request once with ``NAME: B`` as a top-level field and the whole
+``max_tokens``. Servers and templates differ in what they honour (and some ignore unknown fields silently), so
+the thinking actually spent is counted (``backend.count_tokens``) and checked against ``B`` plus
+``server_budget_tolerance`` (5 %); a request that fails the check, or whose thinking cannot be counted, is redone
+with the forcing above and marked ``Generation.budget_fallback``. ``min_think`` ("Wait") always uses the forcing.
+
 Phases run batch by batch (every request's thinking, then every answer) so that batching engines see full
 batches, except on a backend that answers one request at a time and keeps its context between requests
 (``backend.keeps_context``, llama.cpp): there each request's phases run back to back, so that an answer phase
@@ -23,14 +31,25 @@ continues from the thinking already in the context instead of reading prompt and
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Any, Sequence
 
-from naturalthoughts.llm.backends.base import Backend, ChatRequest, Completion
+from naturalthoughts.llm.backends.base import Backend, ChatRequest, Completion, as_pairs
 from naturalthoughts.llm.cache import RequestCache
 from naturalthoughts.llm.runner import Progress, RunStats, run_requests
 from naturalthoughts.llm.think import THINK_CLOSE, THINK_OPEN
+
+log = logging.getLogger(__name__)
+
+# Request fields that carry a thinking budget, per server (what ``think_budget_field`` may name):
+SERVER_BUDGET_FIELDS = {
+    "vllm": "thinking_token_budget",  # vLLM >= 0.2x with --reasoning-config (v1/sample/thinking_budget_state)
+    "llama.cpp": "thinking_budget_tokens",  # llama-server per request; --reasoning-budget N server-wide
+    "qwen-api": "thinking_budget",  # Alibaba Cloud Model Studio (DashScope) for Qwen3 thinking models
+}
+DEFAULT_SERVER_BUDGET_TOLERANCE = 0.05
 
 _CLOSE = re.compile(re.escape(THINK_CLOSE), re.IGNORECASE)
 _OPEN = re.compile(re.escape(THINK_OPEN), re.IGNORECASE)
@@ -65,6 +84,9 @@ class Generation:
     forced_close: bool = False
     cached: bool = False
     reasoning_content: str | None = None  # a provider's separate reasoning field (single-phase requests only)
+    # Server-side budget (backend.think_budget_field): None when not tried, False when the server kept to it,
+    # True when its thinking exceeded the budget (or could not be counted) and the forcing redid the request.
+    budget_fallback: bool | None = None
 
 
 def generate(
@@ -81,9 +103,66 @@ def generate(
     if budget is None:
         done = run_requests(backend, requests, cache, progress=progress, stats=stats)
         return [_single(req, c) for req, c in zip(requests, done)]
+    if getattr(backend, "think_budget_field", None) and not budget.min_think:
+        return _server_budget(backend, list(requests), cache, budget, progress, stats)
+    return _forced(backend, requests, cache, budget, progress, stats)
+
+
+def _forced(backend: Backend, requests: Sequence[ChatRequest], cache: RequestCache | None,
+            budget: ThinkingBudget, progress: bool | str, stats: RunStats) -> list[Generation]:
     if getattr(backend, "keeps_context", False) and len(requests) > 1:
         return _one_by_one(backend, list(requests), cache, budget, progress, stats)
     return _with_budget(backend, list(requests), cache, budget, progress, stats)
+
+
+def thinking_part(assistant_turn: str, reasoning_content: str | None = None) -> str:
+    """The thinking of one assistant turn: a provider's separate reasoning field, else the ``<think>`` block's
+    content (to its end when it was never closed); "" for a turn that did not think."""
+    if reasoning_content:
+        return reasoning_content
+    opened = _OPEN.search(assistant_turn)
+    if opened is None:
+        return ""
+    closed = _CLOSE.search(assistant_turn, opened.end())
+    return assistant_turn[opened.end(): closed.start() if closed else len(assistant_turn)]
+
+
+def _server_budget(backend: Any, requests: list[ChatRequest], cache: RequestCache | None, budget: ThinkingBudget,
+                   progress: bool | str, stats: RunStats) -> list[Generation]:
+    """One request each with the server's budget field; the forcing redoes those whose thinking ran over."""
+    name = backend.think_budget_field
+    tolerance = float(getattr(backend, "server_budget_tolerance", DEFAULT_SERVER_BUDGET_TOLERANCE))
+    limit = budget.max_think * (1 + tolerance)
+    asked = [replace(r, request_fields=as_pairs({**r.request_fields_dict(), name: budget.max_think}))
+             for r in requests]
+    done = run_requests(backend, asked, cache, progress=progress, stats=stats)
+    out: list[Generation | None] = []
+    redo: list[int] = []
+    for i, (req, c) in enumerate(zip(asked, done)):
+        g = _single(req, c)
+        if not c.ok:
+            out.append(g)  # a failed request is an error row either way, not a broken budget
+            continue
+        thinking = thinking_part(g.output, c.reasoning_content)
+        try:
+            spent = len(backend.count_tokens(thinking)) if thinking else 0
+        except Exception as exc:  # no way to check the server: trust the forcing instead
+            log.warning("cannot count the thinking tokens of a %s=%d answer (%s: %s); forcing the budget",
+                        name, budget.max_think, type(exc).__name__, exc)
+            spent = None
+        if spent is not None and spent <= limit:
+            g.think_tokens, g.answer_tokens, g.budget_fallback = spent, max(g.completion_tokens - spent, 0), False
+            out.append(g)
+        else:
+            log.debug("server budget not kept (%s thinking tokens > %.0f): forcing", spent, limit)
+            out.append(None)
+            redo.append(i)
+    if redo:
+        forced = _forced(backend, [requests[i] for i in redo], cache, budget, progress, stats)
+        for i, g in zip(redo, forced):
+            g.budget_fallback = True
+            out[i] = g
+    return out  # type: ignore[return-value]
 
 
 def _one_by_one(backend: Backend, requests: list[ChatRequest], cache: RequestCache | None,

@@ -7,6 +7,7 @@ Each entry is ``"module:Class"`` so that naming a backend imports only its own h
 from __future__ import annotations
 
 import importlib
+import logging
 
 from naturalthoughts.llm.backends.base import Backend, BackendSpec, ChatRequest, Completion, SamplingParams
 
@@ -17,6 +18,28 @@ BACKENDS: dict[str, str] = {
     "transformers": "naturalthoughts.llm.backends.transformers_local:TransformersBackend",  # a trained student
     "fake": "naturalthoughts.llm.backends.fake:FakeBackend",  # deterministic, for CPU CI and dry runs
 }
+
+
+log = logging.getLogger(__name__)
+
+
+def chat_template_text(backend: Backend) -> str:
+    """The Jinja source of the chat template ``backend`` renders with; "" when it cannot tell.
+
+    What ``--mode-carrier auto`` reads to tell a hybrid model's family. Backends that know their template
+    implement ``chat_template_text()`` (llama.cpp: GGUF metadata or the ``chat_template`` option; openai: that
+    option or the server's ``/props``; vllm/transformers: the tokenizer's).
+    """
+    reader = getattr(backend, "chat_template_text", None)
+    if reader is None:
+        return ""
+    try:
+        return reader() or ""
+    except Exception as exc:  # auto then falls back to the instruction carrier; say why
+        log.warning("cannot read the chat template of %s (%s: %s); --mode-carrier auto falls back to the "
+                    "instruction unless --model-family is given", getattr(backend, "model_id", "?"),
+                    type(exc).__name__, exc)
+        return ""
 
 
 def make_backend(spec: BackendSpec) -> Backend:
@@ -30,4 +53,5 @@ def make_backend(spec: BackendSpec) -> Backend:
     return cls(spec)
 
 
-__all__ = ["BACKENDS", "Backend", "BackendSpec", "ChatRequest", "Completion", "SamplingParams", "make_backend"]
+__all__ = ["BACKENDS", "Backend", "BackendSpec", "ChatRequest", "Completion", "SamplingParams", "chat_template_text",
+           "make_backend"]

@@ -22,23 +22,28 @@ from typing import Any, Callable, Sequence
 
 @dataclass(frozen=True)
 class ChatTemplate:
-    """A callable ``render(messages, add_generation_prompt=True) -> str`` with where it came from.
+    """A callable ``render(messages, add_generation_prompt=True, **template_kwargs) -> str`` with its origin.
 
     ``bos``: the BOS token's text as the template writes it ("" when unknown); ``tokenizer_adds_bos``: whether
-    the model's tokenizer adds a BOS itself when it encodes a prompt (servers' ``/v1/completions`` do).
+    the model's tokenizer adds a BOS itself when it encodes a prompt (servers' ``/v1/completions`` do);
+    ``text``: the Jinja source when known (what ``--mode-carrier auto`` reads to tell the model family).
     """
 
     source: str
-    render_fn: Callable[[Sequence[dict[str, str]], bool], str]
+    render_fn: Callable[..., str]  # (messages, add_generation_prompt, **template_kwargs) -> str
     bos: str = ""
     tokenizer_adds_bos: bool = False
+    text: str = ""
 
-    def render(self, messages: Sequence[dict[str, str]], add_generation_prompt: bool = True) -> str:
-        return self.render_fn(messages, add_generation_prompt)
+    def render(self, messages: Sequence[dict[str, str]], add_generation_prompt: bool = True,
+               **template_kwargs: Any) -> str:
+        """The prompt text; ``template_kwargs`` are extra template variables (``enable_thinking=False``)."""
+        return self.render_fn(messages, add_generation_prompt, **template_kwargs)
 
-    def render_for_completion(self, messages: Sequence[dict[str, str]]) -> str:
+    def render_for_completion(self, messages: Sequence[dict[str, str]], **template_kwargs: Any) -> str:
         """The prompt text for a completion endpoint: exactly one BOS once the server has encoded it."""
-        return single_bos(self.render(messages, True), self.bos, tokenizer_adds_bos=self.tokenizer_adds_bos)
+        return single_bos(self.render(messages, True, **template_kwargs), self.bos,
+                          tokenizer_adds_bos=self.tokenizer_adds_bos)
 
 
 def single_bos(prompt: str, bos: str, *, tokenizer_adds_bos: bool) -> str:
@@ -56,7 +61,7 @@ def single_bos(prompt: str, bos: str, *, tokenizer_adds_bos: bool) -> str:
     return prompt[len(bos):] if tokenizer_adds_bos else prompt
 
 
-def _jinja_renderer(template: str, bos: str, eos: str) -> Callable[[Sequence[dict[str, str]], bool], str]:
+def _jinja_renderer(template: str, bos: str, eos: str) -> Callable[..., str]:
     # Same environment as Hugging Face transformers and llama.cpp: sandboxed, trim_blocks/lstrip_blocks.
     import jinja2
     import jinja2.ext
@@ -68,9 +73,10 @@ def _jinja_renderer(template: str, bos: str, eos: str) -> Callable[[Sequence[dic
     env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols])
     compiled = env.from_string(template)
 
-    def render(messages: Sequence[dict[str, str]], add_generation_prompt: bool) -> str:
+    def render(messages: Sequence[dict[str, str]], add_generation_prompt: bool, **template_kwargs: Any) -> str:
         return compiled.render(messages=list(messages), bos_token=bos, eos_token=eos,
-                               add_generation_prompt=add_generation_prompt, raise_exception=raise_exception)
+                               add_generation_prompt=add_generation_prompt, raise_exception=raise_exception,
+                               **template_kwargs)
 
     return render
 
@@ -100,19 +106,22 @@ def load_chat_template(ref: str, bos_token: str = "", eos_token: str = "") -> Ch
     if path.endswith(".gguf") and os.path.exists(path):
         template, bos, eos, adds_bos = _gguf_template(path)
         bos = bos_token or bos
-        return ChatTemplate(path, _jinja_renderer(template, bos, eos_token or eos), bos, adds_bos)
+        return ChatTemplate(path, _jinja_renderer(template, bos, eos_token or eos), bos, adds_bos, template)
     if path.endswith((".jinja", ".j2", ".txt")) and os.path.exists(path):
         with open(path, encoding="utf-8") as f:
-            # The model behind a bare template is unknown: a BOS passed in is taken as the server's to add.
-            render = _jinja_renderer(f.read(), bos_token, eos_token)
-            return ChatTemplate(path, render, bos_token, bool(bos_token))
+            text = f.read()
+        # The model behind a bare template is unknown: a BOS passed in is taken as the server's to add.
+        return ChatTemplate(path, _jinja_renderer(text, bos_token, eos_token), bos_token, bool(bos_token), text)
     from transformers import AutoTokenizer  # a tokenizer folder or hub id
 
     tok: Any = AutoTokenizer.from_pretrained(path)
 
-    def render(messages: Sequence[dict[str, str]], add_generation_prompt: bool) -> str:
-        return tok.apply_chat_template(list(messages), tokenize=False, add_generation_prompt=add_generation_prompt)
+    def render(messages: Sequence[dict[str, str]], add_generation_prompt: bool, **template_kwargs: Any) -> str:
+        # apply_chat_template passes extra keyword arguments on to the template as variables.
+        return tok.apply_chat_template(list(messages), tokenize=False, add_generation_prompt=add_generation_prompt,
+                                       **template_kwargs)
 
     bos = tok.bos_token or ""
     adds_bos = bool(bos) and tok("a").input_ids[:1] == [tok.bos_token_id]
-    return ChatTemplate(path, render, bos, adds_bos)
+    text = tok.chat_template if isinstance(tok.chat_template, str) else ""
+    return ChatTemplate(path, render, bos, adds_bos, text)

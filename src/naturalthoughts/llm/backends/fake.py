@@ -6,6 +6,10 @@ not a substitute for the real-model tests; it stands in only where a real engine
 Options (``BackendSpec.options``):
   ``think`` (bool, default True): wrap a short reasoning in ``<think>…</think>``;
   ``answer`` (str): a fixed final answer (default: a letter or word derived from the request hash).
+
+A request whose ``template_kwargs`` switch thinking off (``enable_thinking``/``thinking`` false, as a hybrid
+model's template would) gets no ``<think>`` block; other mode fields are ignored. Option ``chat_template`` (a Jinja
+file) is what :meth:`FakeBackend.chat_template_text` reports, for ``--mode-carrier auto``.
 """
 
 from __future__ import annotations
@@ -32,9 +36,12 @@ class FakeBackend:
         answer = self.answer or "ABCD"[int(digest[0], 16) % 4]
         question = req.messages[-1][1]
         body = f"Answer: {answer}"
-        if self.think and "<think>" not in req.assistant_prefix:
+        switches = req.template_kwargs_dict()
+        think = self.think and switches.get("enable_thinking", True) is not False \
+            and switches.get("thinking", True) is not False
+        if think and "<think>" not in req.assistant_prefix:
             text = f"<think>\nFirst, restate: {question[:60]}. Wait, let me verify. So the answer is {answer}.\n</think>\n\n{body}"
-        elif self.think:
+        elif think:
             text = f"Let me check the options. So the answer is {answer}.\n</think>\n\n{body}"
         else:
             text = body
@@ -50,6 +57,13 @@ class FakeBackend:
             completion_tokens=min(len(words), limit),
             max_tokens=limit,
         )
+
+    def chat_template_text(self) -> str:
+        path = self.spec.options.get("chat_template")
+        if not path:
+            return ""
+        with open(path, encoding="utf-8") as f:
+            return f.read()
 
     def generate(self, requests: Sequence[ChatRequest], on_result: ProgressFn | None = None) -> list[Completion]:
         out = []

@@ -113,10 +113,25 @@ class LlamaCppBackend:
         self._llm = llm
 
     def render_prompt(self, req: ChatRequest) -> str:
-        """The exact prompt text sent to the model: chat template + generation prompt + ``assistant_prefix``."""
+        """The exact prompt text sent to the model: chat template + generation prompt + ``assistant_prefix``.
+
+        The request's ``template_kwargs`` (a hybrid model's thinking switch) become template variables.
+        """
         self._ensure_loaded()
-        rendered = self._formatter(messages=req.message_dicts()).prompt
+        rendered = self._formatter(messages=req.message_dicts(), **req.template_kwargs_dict()).prompt
         return rendered + req.assistant_prefix
+
+    def chat_template_text(self) -> str:
+        """The chat template's Jinja source (``chat_template`` option or GGUF metadata), without loading weights.
+
+        What ``--mode-carrier auto`` reads to tell the model family.
+        """
+        if self.options.get("chat_template"):
+            with open(self.options["chat_template"], encoding="utf-8") as fh:
+                return fh.read()
+        from naturalthoughts.llm.backends.chat_template import load_chat_template
+
+        return load_chat_template(self.spec.model).text
 
     def prompt_tokens(self, prompt: str) -> list[int]:
         """The token ids sent to llama.cpp: the prompt's, with exactly one BOS first where the model has one.

@@ -30,7 +30,14 @@ new assistant turn, so the option ``prefix_mode`` picks how the prefix is contin
 
 Other options: ``timeout_s`` and ``max_retries`` (override the spec's fields, so the CLI can set them with
 ``--backend-option``), ``backoff_base_s`` (1.0), ``backoff_max_s`` (60),
-``extra_body`` (dict merged into every request body, e.g. ``{"top_k": 20}``), ``send_seed`` (default true).
+``extra_body`` (dict merged into every request body, e.g. ``{"top_k": 20}``), ``send_seed`` (default true),
+``think_budget_field`` (the request field a server reads a thinking budget from, e.g. ``thinking_token_budget``
+for vLLM; see :data:`naturalthoughts.llm.budget.SERVER_BUDGET_FIELDS`) with ``server_budget_tolerance``
+(default 0.05): a thinking budget then goes to the server, checked with :meth:`OpenAIBackend.count_tokens`.
+
+**Mode switches** (:func:`naturalthoughts.core.carriers.mode_signal`): a request's ``template_kwargs`` are sent as
+``chat_template_kwargs`` (the vLLM / SGLang / llama.cpp server convention) in chat mode and rendered into the
+prompt in ``completions`` mode; its ``request_fields`` (``reasoning_effort``) are top-level body fields.
 """
 
 from __future__ import annotations
@@ -129,6 +136,9 @@ class OpenAIBackend:
         self.backoff_max_s = float(opts.get("backoff_max_s", 60.0))
         self.extra_body: dict[str, Any] = dict(opts.get("extra_body") or {})
         self.send_seed = bool(opts.get("send_seed", True))
+        self.think_budget_field: str | None = opts.get("think_budget_field") or None
+        self.server_budget_tolerance = float(opts.get("server_budget_tolerance", 0.05))
+        self._tokenize: tuple[str, str, int] | None = None  # (path, text field, tokens of "") once found
         self.chat_template_ref: str | None = opts.get("chat_template")
         mode = opts.get("prefix_mode", "auto")
         if mode not in PREFIX_MODES:
@@ -147,7 +157,60 @@ class OpenAIBackend:
 
             self._template = load_chat_template(self.chat_template_ref)
         # The server encodes the prompt and adds its own BOS when the model wants one: send none of ours then.
-        return self._template.render_for_completion(req.message_dicts()) + req.assistant_prefix
+        prompt = self._template.render_for_completion(req.message_dicts(), **req.template_kwargs_dict())
+        return prompt + req.assistant_prefix
+
+    def _root(self) -> str:
+        return self.base_url[:-len("/v1")] if self.base_url.endswith("/v1") else self.base_url
+
+    def _tokens_via(self, path: str, key: str, text: str) -> list[int]:
+        import httpx
+
+        body = {"model": self.spec.model, key: text, "add_special": False, "add_special_tokens": False}
+        resp = httpx.post(self._root() + path, json=body, headers=self._headers(), timeout=min(self.timeout_s, 30.0))
+        resp.raise_for_status()
+        return list(resp.json()["tokens"])
+
+    def count_tokens(self, text: str) -> list[int]:
+        """``text``'s token ids as the server's tokenizer cuts them (special tokens it adds left out).
+
+        ``POST /tokenize`` (llama.cpp's server: ``content``; vLLM: ``prompt``), else llama-cpp-python's
+        ``/extras/tokenize`` (``input``). Raises when the server has none: the caller cannot check a budget then.
+        """
+        import httpx
+
+        if self._tokenize is None:
+            failures = []
+            for path, key in (("/tokenize", "content"), ("/tokenize", "prompt"), ("/extras/tokenize", "input")):
+                try:
+                    # What the server adds to any text (a BOS), measured on "" and subtracted below.
+                    self._tokenize = (path, key, len(self._tokens_via(path, key, "")))
+                    break
+                except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+                    failures.append(f"{path}[{key}]: {type(exc).__name__}")
+            else:
+                raise RuntimeError(f"{self._root()} has no tokenize endpoint ({'; '.join(failures)})")
+        path, key, added = self._tokenize
+        return self._tokens_via(path, key, text)[added:]
+
+    def chat_template_text(self) -> str:
+        """The chat template's source: the ``chat_template`` option's, else what the server reports.
+
+        llama.cpp's server (and llama-cpp-python's) answer ``GET /props`` with ``chat_template``; vLLM and
+        hosted APIs expose none, and "" then leaves ``--mode-carrier auto`` to ``--model-family``.
+        """
+        if self.chat_template_ref:
+            from naturalthoughts.llm.backends.chat_template import load_chat_template
+
+            return load_chat_template(self.chat_template_ref).text
+        import httpx
+
+        try:
+            resp = httpx.get(f"{self._root()}/props", headers=self._headers(), timeout=min(self.timeout_s, 15.0))
+            template = resp.json().get("chat_template") if resp.status_code == 200 else None
+        except (httpx.HTTPError, ValueError, AttributeError, _Final):
+            template = None
+        return template if isinstance(template, str) else ""
 
     def _body(self, req: ChatRequest, mode: str) -> tuple[str, dict[str, Any]]:
         """(path, JSON body) of one attempt."""
@@ -160,6 +223,9 @@ class OpenAIBackend:
         if self.send_seed and seed is not None:
             body["seed"] = seed
         body.update(self.extra_body)
+        # A mode switch's top-level fields (reasoning_effort) go with every endpoint; template variables go as
+        # chat_template_kwargs (vLLM, SGLang and llama.cpp's server) or into our own rendering below.
+        body.update(req.request_fields_dict())
         if req.assistant_prefix and mode == "completions":
             body["prompt"] = self._template_render(req)
             return "/completions", body
@@ -172,6 +238,8 @@ class OpenAIBackend:
                 body["continue_final_message"] = True
                 body["add_generation_prompt"] = False
         body["messages"] = messages
+        if req.template_kwargs:
+            body["chat_template_kwargs"] = {**(body.get("chat_template_kwargs") or {}), **req.template_kwargs_dict()}
         return "/chat/completions", body
 
     def _headers(self) -> dict[str, str]:

@@ -59,10 +59,17 @@ class TransformersBackend:
         """The exact text the model continues: chat template with generation prompt, then the assistant prefix."""
         messages = request.message_dicts()
         if getattr(self.tokenizer, "chat_template", None):
-            text = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+            # template_kwargs (a hybrid model's thinking switch) become template variables.
+            text = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False,
+                                                      **request.template_kwargs_dict())
         else:  # a base model without a template (e.g. gemma3-270m): plain completion of the joined turns
             text = "\n\n".join(m["content"] for m in messages) + "\n\n"
         return text + request.assistant_prefix
+
+    def chat_template_text(self) -> str:
+        """The tokenizer's chat template source ("" for a base model without one)."""
+        template = getattr(self.tokenizer, "chat_template", None)
+        return template if isinstance(template, str) else ""
 
     # ------------------------------------------------------------------------------------------- generate
     def generate(self, requests: Sequence[ChatRequest], on_result: ProgressFn | None = None) -> list[Completion]:

@@ -54,10 +54,22 @@ class VLLMBackend:
         self._tokenizer = self._llm.get_tokenizer()
 
     def render_prompt(self, req: ChatRequest) -> str:
-        """Prompt text: the tokenizer's chat template with the generation prompt, then ``assistant_prefix``."""
+        """Prompt text: the tokenizer's chat template with the generation prompt, then ``assistant_prefix``.
+
+        The request's ``template_kwargs`` go to the template as variables, as ``LLM.chat(chat_template_kwargs=)``
+        would pass them; we render ourselves so the whole chunk still reaches ``LLM.generate`` in one call.
+        """
         self._ensure_loaded()
-        text = self._tokenizer.apply_chat_template(req.message_dicts(), tokenize=False, add_generation_prompt=True)
+        text = self._tokenizer.apply_chat_template(req.message_dicts(), tokenize=False, add_generation_prompt=True,
+                                                   **req.template_kwargs_dict())
         return text + req.assistant_prefix
+
+    def chat_template_text(self) -> str:
+        """The tokenizer's chat template source (read with transformers; the engine is not started)."""
+        from naturalthoughts.core.models import resolve
+        from naturalthoughts.llm.backends.chat_template import load_chat_template
+
+        return load_chat_template(resolve(self.spec.model)).text
 
     def _sampling_params(self, req: ChatRequest) -> Any:
         import vllm

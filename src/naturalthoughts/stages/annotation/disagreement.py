@@ -7,7 +7,10 @@ Columns: ``second_answer``, ``agree`` (teacher response vs second answer; null w
 1. The second model answers each question in no-think mode: the question with the paper's instruction
    "Answer directly without thinking" appended (:func:`naturalthoughts.core.modes.apply_mode`), temperature 0,
    ``second_max_tokens`` tokens. Option ``second_column`` uses an existing column instead (e.g. the
-   Llama-3.3-70B response NaturalReasoning ships), with no model call.
+   Llama-3.3-70B response NaturalReasoning ships), with no model call. A hybrid second model can get its own
+   no-think switch instead of the instruction: options ``mode_carrier`` and ``model_family`` (``annotate
+   --mode-carrier/--model-family``, :func:`naturalthoughts.core.carriers.mode_signal`; ``auto`` reads the second
+   model's chat template).
 2. Deterministic checks first (:func:`naturalthoughts.stages.annotation.answers.compare_answers`); the LLM judge
    (``judge-agreement`` prompt) decides the rest. Without a judge those rows get ``agree=null`` and
    ``disagreement_error=needs_judge``.
@@ -23,7 +26,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from naturalthoughts.core.modes import apply_mode
+from naturalthoughts.core.carriers import mode_signal, resolve_carrier
+from naturalthoughts.llm.backends import chat_template_text
 from naturalthoughts.llm.backends.base import ChatRequest, SamplingParams
 from naturalthoughts.llm.runner import run_requests
 from naturalthoughts.llm.think import parse_trace
@@ -70,6 +74,8 @@ class DisagreementAnnotator(Annotator):
         "second_column": None,  # take second answers from this column instead of calling the second model
         "prompt": "judge-agreement",
         "judge_max_chars": 3000,  # per answer; long answers keep their end, where the final answer is
+        "mode_carrier": "instruction",  # how the second model is told not to think (core.carriers.CARRIERS)
+        "model_family": None,  # its family, for carriers that need one (core.carriers.FAMILIES)
     }
 
     def __init__(self, **options: Any) -> None:
@@ -77,6 +83,7 @@ class DisagreementAnnotator(Annotator):
         self.judge_prompt = load_prompt(self.options["prompt"])
         self.methods: Counter[str] = Counter()
         self.used_judge = False
+        self.carrier: tuple[str, str | None] | None = None  # (carrier, family) once resolved
 
     def uses_second(self) -> bool:
         return self.options["second_column"] is None
@@ -92,10 +99,14 @@ class DisagreementAnnotator(Annotator):
             return column_values(batch, self.options["second_column"])
         questions, options = column_values(batch, "question"), column_values(batch, "options")
         params = SamplingParams(max_tokens=int(self.options["second_max_tokens"]), temperature=0.0, top_p=1.0, seed=0)
+        carrier, family = self._carrier(ctx)
         requests = []
         for q, opts in zip(questions, options):
-            user, prefix = apply_mode(question_with_options(q or "", opts), "no-think")
-            requests.append(ChatRequest(messages=(("user", user),), params=params, assistant_prefix=prefix))
+            signal = mode_signal(question_with_options(q or "", opts), "no-think", carrier=carrier, family=family)
+            requests.append(ChatRequest.chat([{"role": "user", "content": signal.user}], params=params,
+                                             assistant_prefix=signal.assistant_prefix,
+                                             template_kwargs=signal.template_kwargs,
+                                             request_fields=signal.request_fields))
         completions = run_requests(ctx.second, requests, ctx.cache, stats=ctx.run_stats(self.name),
                                    progress="second model" if ctx.progress else False)
         answers: list[str | None] = []
@@ -108,6 +119,14 @@ class DisagreementAnnotator(Annotator):
             # A "no-think" answer that still thinks: keep the part after the think block.
             answers.append((parsed.response if parsed.response is not None else c.text or "").strip())
         return answers
+
+    def _carrier(self, ctx: Context) -> tuple[str, str | None]:
+        """(carrier, family) for the second model, resolved once (``auto`` reads its chat template)."""
+        if self.carrier is None:
+            carrier, family = self.options["mode_carrier"], self.options["model_family"]
+            text = chat_template_text(ctx.second) if carrier == "auto" and family is None and ctx.second else None
+            self.carrier = resolve_carrier(carrier, family=family, template_text=text)
+        return self.carrier
 
     def _clip(self, text: str) -> str:
         limit = int(self.options["judge_max_chars"])
@@ -181,7 +200,11 @@ class DisagreementAnnotator(Annotator):
         return self.judge_prompt.request(question=(question or "")[:2000], answer_a=self._clip(a), answer_b=self._clip(b))
 
     def report(self, columns: pa.Table) -> dict[str, Any]:
-        return {
+        carrier = {}
+        if self.options["mode_carrier"] != "instruction" and self.carrier is not None:
+            carrier = {"mode_carrier": {"carrier": self.carrier[0], "family": self.carrier[1],
+                                        "requested": self.options["mode_carrier"]}}
+        return {**carrier,
             "second_column": self.options["second_column"],
             "prompt": self.judge_prompt.ref if self.used_judge else None,
             "agree": distribution(columns.column("agree").to_pylist()),

@@ -29,7 +29,7 @@ from naturalthoughts.llm.backends.base import Backend, BackendSpec, ChatRequest,
 from naturalthoughts.llm.cache import RequestCache
 from naturalthoughts.llm.runner import RunStats, model_key, run_requests
 from naturalthoughts.llm.think import THINK_OPEN, parse_trace
-from naturalthoughts.stages.generation.prompts import PromptTemplate, load_template
+from naturalthoughts.stages.generation.prompts import PromptTemplate, TeacherCarrier, load_template
 
 STAGE = "generate"
 
@@ -43,16 +43,21 @@ def open_cache(cache: Any) -> tuple[RequestCache | None, bool]:
     return RequestCache(cache), True
 
 
-def build_requests(questions: pa.Table, template: PromptTemplate, params: SamplingParams, n: int) -> list[ChatRequest]:
-    """The requests of a run, in output order: each question (input order) × sample index 0..n-1."""
+def build_requests(questions: pa.Table, template: PromptTemplate, params: SamplingParams, n: int,
+                   carrier: TeacherCarrier | None = None) -> list[ChatRequest]:
+    """The requests of a run, in output order: each question (input order) × sample index 0..n-1.
+
+    ``carrier`` puts a hybrid teacher's thinking switch on each request (default: the template alone).
+    """
+    carrier = carrier or TeacherCarrier()
     cols = [c for c in ("question", "options") if c in questions.column_names]
     rows = questions.select(cols).to_pylist()
     requests = []
     for row in rows:
-        messages = template.messages(row)
+        messages, prefix, extra = carrier.apply(template.messages(row), template.assistant_prefix)
         for s in range(n):
-            requests.append(ChatRequest(messages=messages, params=params, sample_index=s,
-                                        assistant_prefix=template.assistant_prefix))
+            requests.append(ChatRequest.chat([{"role": r, "content": c} for r, c in messages], params=params,
+                                             sample_index=s, assistant_prefix=prefix, **extra))
     return requests
 
 
@@ -69,6 +74,7 @@ def generate_traces(
     backend: Backend | None = None,
     stats: RunStats | None = None,
     think_budget: int | None = None,
+    carrier: TeacherCarrier | None = None,
 ) -> tuple[pa.Table, RunStats]:
     """Generate ``n`` teacher samples per question and return ``(traces, stats)``.
 
@@ -85,6 +91,7 @@ def generate_traces(
         think_budget: stop thinking after this many tokens, close ``</think>`` and force the final answer
             (budget forcing, :mod:`naturalthoughts.llm.budget`); the answer gets ``max_tokens`` minus the
             thinking used (at least 64). For small teachers that would otherwise never close their think block.
+        carrier: how a hybrid teacher is asked to think (``--mode-carrier``), resolved; default: the template.
 
     Returns the traces in ``TRACE_SCHEMA`` (question columns first, extra input columns kept) in input order ×
     sample index, and the run statistics (cache hits, requests sent, retries, failures, tokens).
@@ -96,30 +103,33 @@ def generate_traces(
         ids = [question_id(q) for q in questions.column("question").to_pylist()]
         questions = questions.append_column("id", pa.array(ids, pa.string()))
     questions = conform(questions, QUESTION_SCHEMA)
-    requests = build_requests(questions, tmpl, params, n)
+    requests = build_requests(questions, tmpl, params, n, carrier)
 
     stats = stats if stats is not None else RunStats()
     label = progress if isinstance(progress, str) else (STAGE if progress else False)
-    completions, teacher = _complete(spec, backend, requests, cache, think_budget, retry_truncated, label, stats)
+    completions, teacher, fallbacks = _complete(spec, backend, requests, cache, think_budget, retry_truncated,
+                                                label, stats)
     extra_params = {"think_budget": think_budget} if think_budget else {}
     return _trace_table(questions, requests, completions, n=n, teacher=teacher, template=tmpl, params=params,
-                        extra_params=extra_params), stats
+                        extra_params=extra_params, fallbacks=fallbacks), stats
 
 
 def _complete(spec: BackendSpec, backend: Backend | None, requests: list[ChatRequest], cache: Any,
               think_budget: int | None, retry_truncated: bool, label: bool | str,
-              stats: RunStats) -> tuple[list[Completion], str]:
-    """Every request's completion (from the row cache or the backend) and the teacher's model key."""
+              stats: RunStats) -> tuple[list[Completion], str, list[bool | None] | None]:
+    """Every request's completion (from the row cache or the backend), the teacher's model key and, with a
+    thinking budget, each row's ``budget_fallback`` (None: no server budget tried)."""
     own_backend = backend is None
     backend = backend if backend is not None else _make_backend(spec)
     store, own_cache = open_cache(cache)
     try:
+        fallbacks = None
         if think_budget:
-            completions = _generate_with_budget(backend, requests, store, think_budget, label, stats)
+            completions, fallbacks = _generate_with_budget(backend, requests, store, think_budget, label, stats)
         else:
             completions = run_requests(backend, requests, store, retry_truncated=retry_truncated, progress=label,
                                        stats=stats)
-        return completions, model_key(backend)
+        return completions, model_key(backend), fallbacks
     finally:
         if own_cache and store is not None:
             store.close()
@@ -133,13 +143,13 @@ _TRACE_COLUMNS = ("trace_id", "sample_index", "teacher_model", "reasoning", "res
 
 def _trace_table(questions: pa.Table, requests: list[ChatRequest], completions: list[Completion], *, n: int,
                  teacher: str, template: PromptTemplate, params: SamplingParams,
-                 extra_params: dict[str, Any]) -> pa.Table:
+                 extra_params: dict[str, Any], fallbacks: list[bool | None] | None = None) -> pa.Table:
     """``TRACE_SCHEMA`` rows: each request's question columns plus its parsed completion, in request order."""
     prefilled = THINK_OPEN in template.assistant_prefix
     cols: dict[str, list[Any]] = {k: [] for k in _TRACE_COLUMNS}
     ids = questions.column("id").to_pylist()
     param_base = {**params.to_dict(), **extra_params}
-    gen_json: dict[tuple[int | None, int], str] = {}  # few distinct (seed, max_tokens): encode each once
+    gen_json: dict[tuple[Any, ...], str] = {}  # few distinct (seed, max_tokens, fallback): encode each once
     for k, (req, c) in enumerate(zip(requests, completions)):
         if c.ok:
             parsed = parse_trace(c.text, reasoning_content=c.reasoning_content, finish_reason=c.finish_reason,
@@ -147,10 +157,13 @@ def _trace_table(questions: pa.Table, requests: list[ChatRequest], completions: 
             reasoning, response, flags = parsed.reasoning, parsed.response, parsed.flags
         else:
             reasoning, response, flags = None, None, ["request_failed"]
-        gen_key = (req.effective_seed(), c.max_tokens or params.max_tokens)
+        fallback = fallbacks[k] if fallbacks is not None else None
+        gen_key = (req.effective_seed(), c.max_tokens or params.max_tokens, fallback)
         gen = gen_json.get(gen_key)
         if gen is None:
-            gen = gen_json[gen_key] = stable_json(dict(param_base, seed=gen_key[0], max_tokens=gen_key[1]))
+            # budget_fallback only where a server-side budget was tried: other rows read as before.
+            extra = {} if fallback is None else {"budget_fallback": fallback}
+            gen = gen_json[gen_key] = stable_json(dict(param_base, seed=gen_key[0], max_tokens=gen_key[1], **extra))
         row = (trace_id(ids[k // n], req.sample_index), req.sample_index, teacher, reasoning, response,
                c.finish_reason, c.prompt_tokens, c.completion_tokens, gen, template.prompt_version, flags, c.error)
         for name, value in zip(_TRACE_COLUMNS, row):
@@ -167,8 +180,9 @@ def _trace_table(questions: pa.Table, requests: list[ChatRequest], completions: 
 
 
 def _generate_with_budget(backend: Backend, requests: list[ChatRequest], store: RequestCache | None, think_budget: int,
-                          label: bool | str, stats: RunStats) -> list[Completion]:
-    """Budget-forced generation (think ≤ ``think_budget`` tokens, then close and answer), as plain completions."""
+                          label: bool | str, stats: RunStats) -> tuple[list[Completion], list[bool | None]]:
+    """Budget-forced generation (think ≤ ``think_budget`` tokens, then close and answer), as plain completions,
+    with each row's ``budget_fallback`` (a server-side budget not kept: :mod:`naturalthoughts.llm.budget`)."""
     from naturalthoughts.llm.budget import ThinkingBudget, generate
 
     gens = generate(backend, requests, store, budget=ThinkingBudget(max_think=think_budget), progress=label, stats=stats)
@@ -177,13 +191,20 @@ def _generate_with_budget(backend: Backend, requests: list[ChatRequest], store: 
         text = g.output[len(req.assistant_prefix):] if g.output.startswith(req.assistant_prefix) else g.output
         out.append(Completion(text=text, finish_reason=g.finish_reason, completion_tokens=g.completion_tokens,
                               error=g.error, max_tokens=req.params.max_tokens, cached=g.cached))
-    return out
+    return out, [g.budget_fallback for g in gens]
 
 
 def _make_backend(spec: BackendSpec) -> Backend:
     from naturalthoughts.llm.backends import make_backend
 
     return make_backend(spec)
+
+
+def budget_fallback_count(traces: pa.Table) -> int:
+    """Rows whose server-side thinking budget was not kept, so the forcing redid them."""
+    import json
+
+    return sum(1 for g in traces.column("gen_params").to_pylist() if g and json.loads(g).get("budget_fallback"))
 
 
 def flag_counts(traces: pa.Table) -> dict[str, int]:

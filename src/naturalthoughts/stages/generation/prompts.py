@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 _PLACEHOLDER = re.compile(r"\{(question|options)\}")
+Messages = tuple[tuple[str, str], ...]  # ((role, content), ...), as ChatRequest stores them
 
 
 def format_options(options: Sequence[str]) -> str:
@@ -88,3 +89,34 @@ def load_template(name_or_path: str) -> PromptTemplate:
         assistant_prefix=str(data.get("assistant_prefix") or ""),
         description=str(data.get("description") or ""),
     )
+
+
+@dataclass(frozen=True)
+class TeacherCarrier:
+    """How the teacher is asked to think (``--mode-carrier``/``--model-family``), resolved: never ``auto``.
+
+    The ``instruction`` carrier leaves the template's messages as they are: teacher generation never appended
+    the paper's instruction (a reasoning teacher thinks on its own, ``teacher-think`` forces ``<think>``), so runs
+    and their cache keys stay what they were. The other carriers put the family's switch for ``mode`` on each
+    request (:func:`naturalthoughts.core.carriers.mode_signal` on the last user message).
+    """
+
+    carrier: str = "instruction"
+    family: str | None = None
+    mode: str = "think"
+
+    def apply(self, messages: Messages, prefix: str) -> tuple[Messages, str, dict[str, Any]]:
+        """(messages, assistant prefix, ChatRequest keyword arguments) for one templated question."""
+        if self.carrier == "instruction":
+            return messages, prefix, {}
+        from naturalthoughts.core.carriers import mode_signal
+
+        role, text = messages[-1]
+        signal = mode_signal(text, self.mode, carrier=self.carrier, family=self.family)
+        kwargs = {"template_kwargs": signal.template_kwargs, "request_fields": signal.request_fields}
+        return (*messages[:-1], (role, signal.user)), prefix + signal.assistant_prefix, kwargs
+
+    def describe(self) -> dict[str, Any]:
+        from naturalthoughts.core.carriers import mode_signal
+
+        return {**mode_signal("?", self.mode, carrier=self.carrier, family=self.family).describe(), "mode": self.mode}

@@ -33,8 +33,14 @@ from naturalthoughts.core.store import Manifest, StageOutput, StageTimer, hash_c
 from naturalthoughts.llm.backends.base import Backend, BackendSpec, SamplingParams
 from naturalthoughts.llm.cache import RequestCache, cache_setting
 from naturalthoughts.llm.runner import RunStats
-from naturalthoughts.stages.generation.generate import STAGE, flag_counts, generate_traces, open_cache
-from naturalthoughts.stages.generation.prompts import PromptTemplate, load_template
+from naturalthoughts.stages.generation.generate import (
+    STAGE,
+    budget_fallback_count,
+    flag_counts,
+    generate_traces,
+    open_cache,
+)
+from naturalthoughts.stages.generation.prompts import PromptTemplate, TeacherCarrier, load_template
 from naturalthoughts.stages.generation.questions import QuestionStream, load_questions, resolve_input
 
 if TYPE_CHECKING:
@@ -59,6 +65,8 @@ def run_generate(
     executor: "RowMapper | None" = None,
     think_budget: int | None = None,
     rows_per_shard: int = DEFAULT_ROWS_PER_SHARD,
+    mode_carrier: str = "instruction",
+    model_family: str | None = None,
 ) -> Manifest:
     """Read questions from ``input_path`` (``"sample"`` = bundled pool), generate, write the stage folder.
 
@@ -69,6 +77,9 @@ def run_generate(
     :class:`~naturalthoughts.executors.options.ExecutorOptions` or any
     :class:`~naturalthoughts.llm.context.RowMapper`) runs one shard and/or on Ray. ``rows_per_shard``: trace
     rows per output shard (rounded down to whole questions, at least one question), the unit of resume.
+    ``mode_carrier``/``model_family``: how a hybrid teacher is asked to think (:class:`TeacherCarrier`);
+    ``auto`` reads the teacher's chat template. Any carrier but the default ``instruction`` is recorded in the
+    config as ``mode_carrier`` (the default's config, and so its resume identity, stays as before).
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
@@ -93,8 +104,11 @@ def run_generate(
     }
     if executor is not None and executor.shard is not None:
         config["shard"] = executor.shard.to_config()
+    carrier = resolve_teacher_carrier(mode_carrier, model_family, spec, backend)
+    if mode_carrier != "instruction":
+        config["mode_carrier"] = {**carrier.describe(), "requested": mode_carrier}
     job = _Job(source, Path(out_dir), spec, params, n, tmpl, cache, retry_truncated, progress, on_bad_row,
-               backend, executor, think_budget, rows_per_shard, config)
+               backend, executor, think_budget, rows_per_shard, config, carrier)
     return job.run_in_process() if in_process else job.run_mapped()
 
 
@@ -104,12 +118,16 @@ class _Job:
     def __init__(self, source: Path, out: Path, spec: BackendSpec, params: SamplingParams, n: int,
                  tmpl: PromptTemplate, cache: Any, retry_truncated: bool, progress: bool | str,
                  on_bad_row: str, backend: Backend | None, executor: "RowMapper | None",
-                 think_budget: int | None, rows_per_shard: int, config: dict[str, Any]) -> None:
+                 think_budget: int | None, rows_per_shard: int, config: dict[str, Any],
+                 carrier: TeacherCarrier | None = None) -> None:
         self.source, self.out, self.spec, self.params, self.n, self.tmpl = source, out, spec, params, n, tmpl
         self.cache, self.retry_truncated, self.progress = cache, retry_truncated, progress
         self.on_bad_row, self.backend, self.executor = on_bad_row, backend, executor
         self.think_budget, self.config = think_budget, config
         self.rows_per_shard = rows_per_shard
+        self.carrier = carrier or TeacherCarrier()
+        # A server-side thinking budget is checked per row; rows the forcing had to redo are counted.
+        self.server_budget = bool(think_budget and spec.options.get("think_budget_field"))
         self.questions_per_shard = max(1, rows_per_shard // n)
         self.timer = StageTimer()
 
@@ -152,12 +170,14 @@ class _Job:
                                             cache=store if store is not None else False,
                                             retry_truncated=self.retry_truncated, progress=label,
                                             backend=teacher.get(), stats=stats,
-                                            think_budget=self.think_budget)
+                                            think_budget=self.think_budget, carrier=self.carrier)
         with self.timer("write"):
             writer = ShardWriter(self.out, rows_per_shard=max(1, traces.num_rows), first_index=index)
             writer.write(traces)
             (entry,) = writer.close()
             counts = {"in": chunk.num_rows, "out": traces.num_rows, "flags": flag_counts(traces)}
+            if self.server_budget:
+                counts["budget_fallback"] = budget_fallback_count(traces)
             shards.record(index, entry, chunk, counts, stats.to_dict())
         this_run.append(stats.to_dict())
 
@@ -175,7 +195,8 @@ class _Job:
                                                template=self.tmpl, cache=self.cache,
                                                retry_truncated=self.retry_truncated, progress=self.progress,
                                                mapper=self.executor,
-                                               slice_rows=max(1, self.rows_per_shard // self.n))
+                                               slice_rows=max(1, self.rows_per_shard // self.n),
+                                               carrier=self.carrier)
         flags = read_all([self.out / s["path"] for s in result.shards], ["qc_flags"])
         counts = {"in": result.rows_in, "out": flags.num_rows, "flags": flag_counts(flags)}
         stats = result.stats.get(TEACHER, RunStats())
@@ -204,6 +225,8 @@ class _Job:
             "completion_tokens": stats["completion_tokens"],
             "rejected": Reject.counts(rejects),
         }
+        if self.server_budget:  # rows whose server-side budget was not kept and were forced instead
+            counts["budget_fallback"] = totals.get("budget_fallback") or 0
         cache_path, use_cache = cache_setting(self.cache)
         extra = {"run_stats": stats, "cache": str(cache_path) if use_cache else None,
                  **({"executor": executor.manifest_extra()} if executor is not None else {}),
@@ -216,6 +239,25 @@ class _Job:
             return output.finish(stage=STAGE, config=self.config, inputs=[self.source], counts=counts,
                                  timings={**self.timer.timings, "total": self.timer.total()}, extra=extra,
                                  versions=_backend_versions(self.spec.backend))
+
+
+def resolve_teacher_carrier(carrier: str, family: str | None, spec: BackendSpec,
+                            backend: Backend | None = None, mode: str = "think") -> TeacherCarrier:
+    """``--mode-carrier``/``--model-family`` resolved (``auto`` reads the teacher's chat template)."""
+    from naturalthoughts.core.carriers import resolve_carrier
+
+    text = None
+    if carrier == "auto" and family is None:
+        from naturalthoughts.llm.backends import chat_template_text, make_backend
+
+        teacher = backend if backend is not None else make_backend(spec)  # backends load their model lazily
+        try:
+            text = chat_template_text(teacher)
+        finally:
+            if backend is None:
+                teacher.close()
+    resolved, family = resolve_carrier(carrier, family=family, template_text=text)
+    return TeacherCarrier(resolved, family, mode)
 
 
 class _LazyBackend:
