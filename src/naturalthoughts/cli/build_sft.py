@@ -17,13 +17,18 @@ Think instruction: "Think carefully before answering. Use about {K} words", K = 
 targets unless --think-words is given. Examples longer than --max-tokens (student tokenizer) are excluded, not
 truncated, and counted in manifest.json with every other rejected row.
 
+Hybrid students: --mode-carrier template|soft-switch|effort|auto signals the mode through the student's own
+switch (Qwen3 enable_thinking or /think, DeepSeek-V3.1 thinking, gpt-oss reasoning_effort) exactly as evaluate
+asks; rows then carry their chat-template variables (template_kwargs). With a chat template (--chat-template FILE
+or the tokenizer's own) every example's training prompt is checked against the inference prompt of its mode.
+
 example:
   naturalthoughts build-sft --in runs/select --out runs/sft --mode mixed --mix difficulty --tokenizer smollm2-135m
 """
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from naturalthoughts.cli.common import add_io_args
+    from naturalthoughts.cli.common import add_io_args, add_mode_carrier_flags
 
     add_io_args(p, in_help="selected traces: a stage folder (select/generate/annotate) or a Parquet/JSONL file")
     p.add_argument("--mode", required=True, choices=["system2", "system1", "mixed"], help="training target form")
@@ -44,6 +49,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "auto (empty exactly when the student's chat template uses <think>; default)")
     p.add_argument("--system-prompt", default=None, help="optional system turn (default: the template's own)")
     p.add_argument("--seed", type=int, default=0, help="seed for random mixing and the Adaptive share")
+    add_mode_carrier_flags(p)
+    p.add_argument("--chat-template", default=None, metavar="FILE.jinja",
+                   help="the student's chat template (default: its tokenizer's own); pass the same file to train")
+    p.add_argument("--check-prompts", choices=["auto", "on", "off"], default="auto",
+                   help="compare each example's training prompt with evaluation's inference prompt for its mode: "
+                        "auto (when a chat template is known and the carrier is not instruction, or "
+                        "--chat-template is given; default) | on | off")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -53,7 +65,9 @@ def main(args: argparse.Namespace) -> int:
         manifest = run_build_sft(
             args.input, args.out, args.mode, mix=args.mix, max_tokens=args.max_tokens, tokenizer=args.tokenizer,
             think_words=args.think_words, seed=args.seed, system_prompt=args.system_prompt,
-            instruction_policy=args.instruction_policy, s1_think_block=args.s1_think_block)
+            instruction_policy=args.instruction_policy, s1_think_block=args.s1_think_block,
+            mode_carrier=args.mode_carrier, model_family=args.model_family, chat_template=args.chat_template,
+            check_prompts=args.check_prompts)
     except (ValueError, FileNotFoundError) as exc:
         print(f"build-sft: error: {exc}")
         return 2
@@ -63,4 +77,9 @@ def main(args: argparse.Namespace) -> int:
           f"(rejected: {manifest.counts['rejected'] or 'none'})")
     print("  modes: " + ", ".join(f"{m} {v['n']} ({v['share']:.0%})" for m, v in shares.items()))
     print(f"  Think instruction: {strings['instructions']['think']!r} (K from {strings['think_words_source']})")
+    if strings.get("mode_carrier", "instruction") != "instruction":
+        print(f"  mode carrier: {strings['mode_carrier']} ({strings['model_family']}), "
+              f"template variables {strings['template_kwargs']}")
+    if "prompt_checked" in manifest.counts:
+        print(f"  prompt consistency: {manifest.counts['prompt_checked']} examples match the inference prompt")
     return 0

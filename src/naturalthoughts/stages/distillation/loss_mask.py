@@ -10,11 +10,13 @@ class SFTDataError(ValueError):
 
 
 def loss_mask_preview(tokenizer: Any, example: dict[str, Any]) -> tuple[list[int], list[int]]:
-    """(input ids, 1 where the token carries loss) for one prompt-completion example, as TRL builds them."""
+    """(input ids, 1 where the token carries loss) for one prompt-completion example, as TRL builds them
+    (with the example's ``chat_template_kwargs``, a hybrid student's thinking switch, as TRL passes them)."""
+    kwargs = example.get("chat_template_kwargs") or {}
     prompt_ids = tokenizer.apply_chat_template(example["prompt"], add_generation_prompt=True, tokenize=True,
-                                               return_dict=True)["input_ids"]
+                                               return_dict=True, **kwargs)["input_ids"]
     full_ids = tokenizer.apply_chat_template(example["prompt"] + example["completion"], tokenize=True,
-                                             return_dict=True)["input_ids"]
+                                             return_dict=True, **kwargs)["input_ids"]
     start = 0
     while start < min(len(prompt_ids), len(full_ids)) and prompt_ids[start] == full_ids[start]:
         start += 1

@@ -24,6 +24,11 @@ the ``instruction_policy``:
   (``Think carefully before answering.``) instead, so the model also learns to choose its own mode.
 * ``"adaptive"``: every example carries Adaptive. ``"none"``: the bare question (no mode control).
 
+Hybrid students (``mode_carrier`` ``template`` / ``soft-switch`` / ``effort`` / ``auto``) get their mode through
+their own switch instead, the one evaluation uses (:mod:`.hybrid`); each row then stores its chat-template
+variables in a ``template_kwargs`` column, and when the chat template is known every example's training prompt
+is checked against evaluation's inference prompt for its mode (:mod:`.consistency`).
+
 K is the mean word count of the System-2 targets in the output (paper: "the average length of System-2
 responses in the training set"), unless ``think_words`` is given; it is recorded in the manifest for
 evaluation.
@@ -45,6 +50,7 @@ import pyarrow as pa
 
 from naturalthoughts.core import modes
 from naturalthoughts.llm.think import THINK_CLOSE, THINK_OPEN, format_trace
+from naturalthoughts.stages.distillation.hybrid import SFTCarrier, encode_kwargs
 from naturalthoughts.stages.distillation.instructions import INSTRUCTION_POLICIES, InstructionPolicy  # noqa: F401
 from naturalthoughts.stages.distillation.mixing import SYSTEM1, SYSTEM2, Mix, assign_modes, parse_mix
 
@@ -141,8 +147,14 @@ def _check_arguments(table: pa.Table, max_tokens: int, s1_think_block: str) -> N
         raise ValueError(f"s1_think_block must be one of {S1_THINK_BLOCK_CHOICES}, got {s1_think_block!r}")
 
 
-def _wants_empty_think(s1_think_block: str, chat_template: str | None) -> bool:
-    """Whether System-1 targets get an empty think block (``"auto"``: if the student's template has one)."""
+def _wants_empty_think(s1_think_block: str, chat_template: str | None, carrier: SFTCarrier = SFTCarrier()) -> bool:
+    """Whether System-1 targets get an empty think block (``"auto"``: if the student's template has one).
+
+    Under a hybrid carrier ``"auto"`` means none: the template's own thinking-off rendering supplies the block
+    (Qwen3's generation prompt ends with it; DeepSeek-V3.1's with a bare ``</think>``).
+    """
+    if s1_think_block == "auto" and carrier.hybrid:
+        return False
     return s1_think_block == "empty" or (s1_think_block == "auto" and THINK_OPEN in (chat_template or ""))
 
 
@@ -218,23 +230,39 @@ def _resolve_think_words(think_words: int | None, s2_words: list[int]) -> tuple[
 
 def _conversation_rows(traces: _Traces, within: list[int], instructions: list[str], targets: dict[int, str],
                        lengths: dict[int, int], words: dict[int, int], think_words: int,
-                       system_prompt: str | None) -> dict[str, list[Any]]:
-    """The output columns (:data:`SFT_SCHEMA` names) for the kept rows."""
-    rows: dict[str, list[Any]] = {name: [] for name in SFT_SCHEMA.names}
+                       system_prompt: str | None, carrier: SFTCarrier = SFTCarrier()) -> dict[str, list[Any]]:
+    """The output columns (:data:`SFT_SCHEMA` names, plus ``template_kwargs`` for hybrid carriers) for the kept
+    rows; the user turn is evaluation's for the row's mode (:func:`naturalthoughts.llm.mode_prompt.mode_prompt`)."""
+    rows: dict[str, list[Any]] = {name: [] for name in carrier.schema(SFT_SCHEMA).names}
     for i, instruction_name in zip(within, instructions):
-        question = traces.questions[i].strip()
-        if instruction_name == "none":
-            user = question
-        else:
-            user = modes.apply_mode(question, instruction_name, think_words)[0]
-        messages = ([{"role": "system", "content": system_prompt}] if system_prompt else []) + [
-            {"role": "user", "content": user}, {"role": "assistant", "content": targets[i]}]
+        prompt, template_kwargs = carrier.user_turn(traces.questions[i].strip(), instruction_name, think_words,
+                                                    system_prompt)
+        messages = prompt + [{"role": "assistant", "content": targets[i]}]
         for name, value in (("id", traces.ids[i]), ("trace_id", traces.trace_ids[i]),
                             ("mode", traces.train_modes[i]), ("instruction", instruction_name),
                             ("messages", messages),
                             ("target_tokens", lengths[i]), ("target_words", words[i])):
             rows[name].append(value)
+        if carrier.hybrid:
+            rows["template_kwargs"].append(encode_kwargs(template_kwargs))
     return rows
+
+
+def _check_prompts(carrier: SFTCarrier, traces: _Traces, within: list[int], rows: dict[str, list[Any]],
+                   think_words: int, system_prompt: str | None) -> dict[str, int]:
+    """Run the training/inference prompt check on the built rows when it applies (see :mod:`.consistency`)."""
+    if not carrier.checks():
+        return {"checked": 0, "skipped_no_mode": 0}
+    from naturalthoughts.stages.distillation.consistency import (
+        check_prompt_consistency,
+        rows_to_check,
+        template_renderer,
+    )
+
+    renderer = template_renderer(carrier.template_text or "", carrier.template_source or "chat template")
+    return check_prompt_consistency(rows_to_check(rows, [traces.questions[i].strip() for i in within]),
+                                    renderer, carrier.carrier, carrier.family, think_words=think_words,
+                                    system_prompt=system_prompt)
 
 
 def _reject_counts(rejects: list[dict[str, Any]]) -> dict[str, int]:
@@ -256,7 +284,7 @@ def _token_stats(rows: dict[str, list[Any]], tokenizer_name: str, max_tokens: in
 
 
 def _strings_used(think_words: int, k_source: str, empty_think: bool,
-                  system_prompt: str | None) -> dict[str, Any]:
+                  system_prompt: str | None, carrier: SFTCarrier = SFTCarrier()) -> dict[str, Any]:
     """The exact instruction and target strings, recorded so evaluation prompts the student the same way."""
     return {
         "think_words": think_words,
@@ -268,6 +296,7 @@ def _strings_used(think_words: int, k_source: str, empty_think: bool,
         "system1_target": (EMPTY_THINK_BLOCK if empty_think else "") + "{response}",
         "s1_think_block": "empty" if empty_think else "none",
         "system_prompt": system_prompt,
+        **carrier.describe(think_words),
     }
 
 
@@ -283,6 +312,10 @@ def build_sft(
     system_prompt: str | None = None,
     instruction_policy: str | InstructionPolicy = "mode",
     s1_think_block: str = "auto",
+    mode_carrier: str = "instruction",
+    model_family: str | None = None,
+    chat_template: str | None = None,
+    check_prompts: str = "auto",
 ) -> tuple[pa.Table, dict[str, Any]]:
     """SFT conversations from a trace table (``question``, ``reasoning``, ``response`` and the QC columns).
 
@@ -297,7 +330,13 @@ def build_sft(
         system_prompt: an optional system turn; None keeps the student template's default.
         instruction_policy: see the module docstring.
         s1_think_block: ``"none"``, ``"empty"`` or ``"auto"`` (empty exactly when the chat template uses
-            ``<think>``).
+            ``<think>``; none under a hybrid carrier, whose template renders the thinking-off turn).
+        mode_carrier, model_family: how the student's mode is signalled (:mod:`.hybrid`); default the paper's
+            instruction.
+        chat_template: a Jinja file with the student's chat template (default: the tokenizer's own).
+        check_prompts: ``"auto"`` (check training against inference prompts when a template is known and the
+            carrier is hybrid or the template was given), ``"on"`` or ``"off"``; a mismatch raises
+            :class:`~naturalthoughts.stages.distillation.consistency.PromptMismatchError`.
 
     Returns:
         (rows with :data:`SFT_SCHEMA`, stats) where stats holds ``counts``, ``rejects`` (a table), mode
@@ -308,8 +347,9 @@ def build_sft(
     policy = InstructionPolicy.parse(instruction_policy)
     mix = parse_mix(mix)
     train_modes, mix_notes = assign_modes(table, mode, mix, seed)
-    count_tokens, tokenizer_name, chat_template = token_counter(tokenizer)
-    empty_think = _wants_empty_think(s1_think_block, chat_template)
+    count_tokens, tokenizer_name, tokenizer_template = token_counter(tokenizer)
+    carrier = SFTCarrier.resolve(mode_carrier, model_family, chat_template, tokenizer_template, check_prompts)
+    empty_think = _wants_empty_think(s1_think_block, carrier.template_text, carrier)
     traces = _Traces.read(table, train_modes)
 
     rejects: list[dict[str, Any]] = []
@@ -323,21 +363,25 @@ def build_sft(
     think_words, k_source = _resolve_think_words(think_words, s2_words)
     instructions = policy.choose([train_modes[i] for i in within], seed)
     rows = _conversation_rows(traces, within, instructions, targets, lengths, words, think_words,
-                              system_prompt)
-    out = pa.Table.from_pydict(rows, schema=SFT_SCHEMA)
+                              system_prompt, carrier)
+    consistency = _check_prompts(carrier, traces, within, rows, think_words, system_prompt)
+    out = pa.Table.from_pydict(rows, schema=carrier.schema(SFT_SCHEMA))
 
     stats = {
         "counts": {"in": table.num_rows, "out": out.num_rows, "rejected": _reject_counts(rejects),
-                   **mix_notes},
+                   **mix_notes, **carrier.checked_count(consistency)},
         "rejects": pa.Table.from_pylist(rejects, schema=REJECT_SCHEMA),
         "mode_shares": {"assigned": _shares(train_modes), "final": _shares(rows["mode"])},
         "instruction_shares": _shares(instructions),
         "tokens": _token_stats(rows, tokenizer_name, max_tokens),
-        "strings": _strings_used(think_words, k_source, empty_think, system_prompt),
+        "strings": _strings_used(think_words, k_source, empty_think, system_prompt, carrier),
         "config": {"mode": mode, "mix": mix.describe() if mix else None, "seed": seed,
-                   "instruction_policy": policy.describe(), "s1_think_block": s1_think_block},
+                   "instruction_policy": policy.describe(), "s1_think_block": s1_think_block,
+                   **carrier.config()},
+        **carrier.manifest_extra(consistency),
     }
     return out, stats
+
 
 
 def _shares(labels: Sequence[str]) -> dict[str, Any]:

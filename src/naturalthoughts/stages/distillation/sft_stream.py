@@ -20,6 +20,7 @@ import pyarrow as pa
 from naturalthoughts.core.datafiles import data_files, dataset_schema, iter_batches, read_all
 from naturalthoughts.core.store import StageOutput
 from naturalthoughts.stages.distillation import sft_data as sft
+from naturalthoughts.stages.distillation.hybrid import SFTCarrier
 from naturalthoughts.stages.distillation.instructions import InstructionPolicy
 from naturalthoughts.stages.distillation.mixing import assign_modes, parse_mix
 
@@ -40,6 +41,8 @@ def stream_build_sft(input_path: str | os.PathLike, output: StageOutput, mode: s
                      max_tokens: int = sft.DEFAULT_MAX_TOKENS, tokenizer: Any = None, think_words: int | None = None,
                      seed: int = 0, system_prompt: str | None = None,
                      instruction_policy: str | InstructionPolicy = "mode", s1_think_block: str = "auto",
+                     mode_carrier: str = "instruction", model_family: str | None = None,
+                     chat_template: str | None = None, check_prompts: str = "auto",
                      batch_rows: int = BATCH_ROWS) -> dict[str, Any]:
     """Write the SFT rows of a Parquet input or stage folder into ``output``; return build_sft's stats."""
     files = data_files(input_path)
@@ -49,8 +52,9 @@ def stream_build_sft(input_path: str | os.PathLike, output: StageOutput, mode: s
     mix = parse_mix(mix)
     light = read_all(files, [c for c in schema.names if c not in TEXT_COLUMNS])
     train_modes, mix_notes = assign_modes(light, mode, mix, seed)
-    count_tokens, tokenizer_name, chat_template = sft.token_counter(tokenizer)
-    empty_think = sft._wants_empty_think(s1_think_block, chat_template)
+    count_tokens, tokenizer_name, tokenizer_template = sft.token_counter(tokenizer)
+    carrier = SFTCarrier.resolve(mode_carrier, model_family, chat_template, tokenizer_template, check_prompts)
+    empty_think = sft._wants_empty_think(s1_think_block, carrier.template_text, carrier)
     columns = [c for c in ROW_COLUMNS if c in schema.names]
 
     lengths, words, rejects = _measure(files, columns, train_modes, count_tokens, empty_think, max_tokens,
@@ -63,26 +67,32 @@ def stream_build_sft(input_path: str | os.PathLike, output: StageOutput, mode: s
 
     out_tokens: list[int] = []
     out_modes: list[str] = []
+    consistency = {"checked": 0, "skipped_no_mode": 0}
     for offset, table in _batches(files, columns, batch_rows):
         traces = sft._Traces.read(table, train_modes[offset:offset + table.num_rows])
         targets = sft._eligible_targets(traces, empty_think, [])
         here = [i for i in range(table.num_rows) if words[offset + i] >= 0]
         rows = sft._conversation_rows(traces, here, [instruction_of[offset + i] for i in here], targets,
                                       {i: int(lengths[offset + i]) for i in here},
-                                      {i: int(words[offset + i]) for i in here}, think_words, system_prompt)
-        output.write(pa.Table.from_pydict(rows, schema=sft.SFT_SCHEMA))
+                                      {i: int(words[offset + i]) for i in here}, think_words, system_prompt,
+                                      carrier)
+        for key, n in sft._check_prompts(carrier, traces, here, rows, think_words, system_prompt).items():
+            consistency[key] += n
+        output.write(pa.Table.from_pydict(rows, schema=carrier.schema(sft.SFT_SCHEMA)))
         out_tokens += rows["target_tokens"]
         out_modes += rows["mode"]
     output.reject(pa.Table.from_pylist(rejects, schema=sft.REJECT_SCHEMA) if rejects else None)
     return {
         "counts": {"in": light.num_rows, "out": len(out_tokens), "rejected": sft._reject_counts(rejects),
-                   **mix_notes},
+                   **mix_notes, **carrier.checked_count(consistency)},
         "mode_shares": {"assigned": sft._shares(train_modes), "final": sft._shares(out_modes)},
         "instruction_shares": sft._shares(instructions),
         "tokens": sft._token_stats({"target_tokens": out_tokens, "mode": out_modes}, tokenizer_name, max_tokens),
-        "strings": sft._strings_used(think_words, k_source, empty_think, system_prompt),
+        "strings": sft._strings_used(think_words, k_source, empty_think, system_prompt, carrier),
         "config": {"mode": mode, "mix": mix.describe() if mix else None, "seed": seed,
-                   "instruction_policy": policy.describe(), "s1_think_block": s1_think_block},
+                   "instruction_policy": policy.describe(), "s1_think_block": s1_think_block,
+                   **carrier.config()},
+        **carrier.manifest_extra(consistency),
     }
 
 
