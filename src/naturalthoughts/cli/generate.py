@@ -58,6 +58,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "1000): each shard is written when its rows are done, and a re-run after a crash "
                         "keeps the finished shards and generates only the rest")
     add_mode_carrier_flags(p)
+    p.add_argument("--pool-with", dest="pool_with", action="append", default=[], metavar="TRACES",
+                   help=("existing traces to pool with the generated ones (an `ingest --traces` output; "
+                         "repeatable): their rows follow the generated shards in this stage's output"))
     add_cache_arg(p)
     p.add_argument("--no-cache", action="store_true", help="do not read or write the row cache")
     add_bad_row_arg(p)
@@ -81,15 +84,23 @@ def main(args: argparse.Namespace) -> int:
     template = args.template or default_template(spec.backend, spec.model)
     cache = False if args.no_cache else args.cache
     layout = {} if args.rows_per_shard is None else {"rows_per_shard": args.rows_per_shard}
-    manifest = run_generate(args.input, args.out, spec, params, n=args.n, template=template, cache=cache,
-                            retry_truncated=args.retry_truncated, progress=not args.no_progress,
-                            on_bad_row=args.on_bad_row, executor=executor_options_from_args(args),
-                            think_budget=args.think_budget, mode_carrier=args.mode_carrier,
-                            model_family=args.model_family, **layout)
+    from naturalthoughts.stages.generation.pooled import PoolError
+
+    try:
+        manifest = run_generate(args.input, args.out, spec, params, n=args.n, template=template, cache=cache,
+                                retry_truncated=args.retry_truncated, progress=not args.no_progress,
+                                on_bad_row=args.on_bad_row, executor=executor_options_from_args(args),
+                                think_budget=args.think_budget, mode_carrier=args.mode_carrier,
+                                model_family=args.model_family, pool_with=args.pool_with, **layout)
+    except PoolError as exc:
+        print(f"generate: error: {exc}", file=sys.stderr)
+        return 2
     c = manifest.counts
     flags = ", ".join(f"{k}={v}" for k, v in c["flags"].items() if v) or "none"
     rejected = sum(c["rejected"].values())
     print(f"generate: {c['out']} rows ({c['in']} questions x {args.n}) -> {args.out}")
+    for path, rows in (c.get("pooled") or {}).items():
+        print(f"  pooled: {rows} existing traces from {path}")
     print(f"  tokens: {c['prompt_tokens']:,} prompt, {c['completion_tokens']:,} completion")
     print(f"  cache hits: {c['cache_hits']}, requests sent: {c['sent']}, retries: {c['retries']}, "
           f"failed: {c['failed']}" + (f" {c['errors']}" if c["errors"] else ""))

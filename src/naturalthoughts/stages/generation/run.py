@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import pyarrow as pa
 
@@ -40,6 +40,7 @@ from naturalthoughts.stages.generation.generate import (
     generate_traces,
     open_cache,
 )
+from naturalthoughts.stages.generation.pooled import check_pooled, trace_id_hashes, write_pooled
 from naturalthoughts.stages.generation.prompts import PromptTemplate, TeacherCarrier, load_template
 from naturalthoughts.stages.generation.questions import QuestionStream, load_questions, resolve_input
 
@@ -67,6 +68,7 @@ def run_generate(
     rows_per_shard: int = DEFAULT_ROWS_PER_SHARD,
     mode_carrier: str = "instruction",
     model_family: str | None = None,
+    pool_with: Sequence[str | os.PathLike] = (),
 ) -> Manifest:
     """Read questions from ``input_path`` (``"sample"`` = bundled pool), generate, write the stage folder.
 
@@ -80,6 +82,8 @@ def run_generate(
     ``mode_carrier``/``model_family``: how a hybrid teacher is asked to think (:class:`TeacherCarrier`);
     ``auto`` reads the teacher's chat template. Any carrier but the default ``instruction`` is recorded in the
     config as ``mode_carrier`` (the default's config, and so its resume identity, stays as before).
+    ``pool_with``: existing trace tables (``ingest --traces`` outputs) whose rows are written after the
+    generated shards (:mod:`~naturalthoughts.stages.generation.pooled`); counted per input as ``pooled``.
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
@@ -109,6 +113,9 @@ def run_generate(
         config["mode_carrier"] = {**carrier.describe(), "requested": mode_carrier}
     job = _Job(source, Path(out_dir), spec, params, n, tmpl, cache, retry_truncated, progress, on_bad_row,
                backend, executor, think_budget, rows_per_shard, config, carrier)
+    if pool_with:
+        job.pool_with = [str(p) for p in check_pooled(pool_with)]
+        config["pool_with"] = [Path(p).name for p in job.pool_with]  # contents are hashed as inputs
     return job.run_in_process() if in_process else job.run_mapped()
 
 
@@ -126,6 +133,7 @@ class _Job:
         self.think_budget, self.config = think_budget, config
         self.rows_per_shard = rows_per_shard
         self.carrier = carrier or TeacherCarrier()
+        self.pool_with: list[str] = []
         # A server-side thinking budget is checked per row; rows the forcing had to redo are counted.
         self.server_budget = bool(think_budget and spec.options.get("think_budget_field"))
         self.questions_per_shard = max(1, rows_per_shard // n)
@@ -233,10 +241,14 @@ class _Job:
                  "rows_per_shard": self.rows_per_shard, **({"resume": resume} if resume is not None else {})}
         with self.timer("write"):
             output = StageOutput(self.out, keep_shards=True, first_shard=len(outputs), kept=outputs)
-            if not outputs:
+            if self.pool_with:
+                seen = trace_id_hashes(self.out / o["path"] for o in outputs)
+                counts["pooled"] = write_pooled(output, self.pool_with, seen)
+            elif not outputs:
                 output.write(TRACE_SCHEMA.empty_table())
             output.reject(Reject.table(rejects) if rejects else None)
-            return output.finish(stage=STAGE, config=self.config, inputs=[self.source], counts=counts,
+            return output.finish(stage=STAGE, config=self.config, inputs=[self.source, *self.pool_with],
+                                 counts=counts,
                                  timings={**self.timer.timings, "total": self.timer.total()}, extra=extra,
                                  versions=_backend_versions(self.spec.backend))
 
