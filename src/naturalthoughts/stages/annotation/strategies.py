@@ -21,6 +21,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from naturalthoughts.core.cues import LexicalDetector, load_taxonomy
 from naturalthoughts.stages.annotation.base import (
     Annotator,
     Context,
@@ -30,9 +31,7 @@ from naturalthoughts.stages.annotation.base import (
     summary,
 )
 from naturalthoughts.stages.annotation.judge import judge_in_chunks, load_prompt
-from naturalthoughts.stages.annotation.lexical import LexicalDetector
 from naturalthoughts.stages.annotation.steps import count_steps
-from naturalthoughts.stages.annotation.taxonomy import load_taxonomy
 
 METHODS = ("lexical", "judge", "both")
 
