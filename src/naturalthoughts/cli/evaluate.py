@@ -9,6 +9,7 @@ from naturalthoughts.cli.common import (
     add_backend_args,
     add_cache_arg,
     add_deprecated_alias,
+    add_mode_carrier_flags,
     add_sampling_args,
 )
 
@@ -27,17 +28,20 @@ reachable), NAME:PATH for a local copy of an official release (e.g. gpqa-diamond
 JSONL/CSV/Parquet file (generic layouts: question + options/A..J + answer letter, or question + answer).
 
 Outputs in --out: samples.jsonl and data.parquet (one row per question x seed x condition), summary.json,
-summary.md (accuracy mean ± std over seeds, unparsed rate, mean tokens, per-domain accuracy),
-accuracy_vs_tokens.png, manifest.json. Re-running the same command resumes from the row cache.
+summary.md (accuracy mean ± std over seeds, think rate, unparsed rate, mean thinking/answer tokens, Pareto
+marks, per-domain and per-difficulty results), accuracy_vs_tokens.png, frontier.png (accuracy vs total tokens
+over every mode x budget, Pareto-efficient points marked), manifest.json. Re-running the same command
+resumes from the row cache.
 --responses FILE grades outputs produced elsewhere (question_id + output per line) without generating.
 """
 
 
 def _int_list(text: str) -> list[int | None]:
+    """``256,1024,none``: token budgets; ``none``/``off`` is an unbudgeted run, ``0`` closes thinking at once."""
     out: list[int | None] = []
     for part in text.split(","):
         part = part.strip().lower()
-        if part in ("none", "off", "0"):
+        if part in ("none", "off"):
             out.append(None)
         elif part:
             out.append(int(part))
@@ -53,9 +57,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                            help="K in the think instruction 'Use about K words' (default: the K a trained "
                                 "student was trained with, else 3500, the paper's value)")
     add_deprecated_alias(p, "--words", words)
-    budget = p.add_argument("--think-budget", dest="budget", type=_int_list, default=None, metavar="TOKENS[,TOKENS...]",
+    # --budgets is the issue's spelling of the sweep (--budgets 0,512,1024); both take a comma list.
+    budget = p.add_argument("--think-budget", "--budgets", dest="budget", type=_int_list, default=None,
+                            metavar="TOKENS[,TOKENS...]",
                             help="thinking budget(s) in tokens: stop thinking at B, close </think>, force the answer; "
-                                 "several values sweep; 'none' adds an unbudgeted run")
+                                 "several values sweep (think and adaptive; no-think runs once); 0 closes the think "
+                                 "block before the model writes (no thinking, by forcing); 'none' adds an "
+                                 "unbudgeted run")
     add_deprecated_alias(p, "--budget", budget)
     p.add_argument("--min-think", type=int, default=None, metavar="T",
                    help="with --think-budget: when thinking ends before T tokens, append 'Wait' and continue (s1)")
@@ -76,6 +84,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     # The brief's short form: --model llamacpp:smollm2-135m / openai:MODEL@URL / transformers:PATH.
     add_sampling_args(p, max_tokens=1024, with_n=False)
     add_cache_arg(p)
+    add_mode_carrier_flags(p)
+    # None = not given: a trained student is then asked through the carrier it was trained with.
+    p.set_defaults(mode_carrier=None)
 
 
 def spec_from_args(args: argparse.Namespace):
@@ -110,10 +121,13 @@ def main(args: argparse.Namespace) -> int:
         else:
             spec = spec_from_args(args)
             words, system_prompt, taken = student_defaults(spec.model, args.words, args.system_prompt)
+            carrier, family, taken_carrier = carrier_defaults(spec.model, args.mode_carrier, args.model_family)
+            taken.update(taken_carrier)
             summary = evaluate(spec, args.benchmark, modes, words=words, budget=args.budget,
                                min_think=args.min_think, seeds=args.seeds, limit=args.limit,
                                params=sampling_from_args(args), cache=args.cache, out_dir=args.out,
-                               system_prompt=system_prompt, defaults_from=taken or None)
+                               system_prompt=system_prompt, defaults_from=taken or None,
+                               mode_carrier=carrier, model_family=family)
     except (BenchmarkError, ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -150,3 +164,20 @@ def student_defaults(model: str, words: int | None,
         system_prompt = taken["system_prompt"] = strings["system_prompt"]
         print(f"evaluate: system prompt {system_prompt!r}, as the student was trained with", file=sys.stderr)
     return words, system_prompt, taken
+
+
+def carrier_defaults(model: str, carrier: str | None, family: str | None) -> tuple[str, str | None, dict]:
+    """The mode carrier and model family: as given, else as the student was trained (build-sft's strings), else
+    the paper's instruction. Returns (carrier, family, what was taken from the student)."""
+    from naturalthoughts.llm.student import trained_with
+
+    strings = ((trained_with(model) or {}).get("sft_strings")) or {}
+    taken: dict = {}
+    if carrier is None and strings.get("mode_carrier"):
+        carrier = taken["mode_carrier"] = strings["mode_carrier"]
+        if family is None and strings.get("model_family"):
+            family = taken["model_family"] = strings["model_family"]
+        if carrier != "instruction":
+            print(f"evaluate: mode carrier {carrier} ({family}), as the student was trained with", file=sys.stderr)
+    return carrier or "instruction", family, taken
+

@@ -24,7 +24,7 @@ from naturalthoughts.stages.evaluation import report
 from naturalthoughts.stages.evaluation.benchmarks import LoadedBenchmark, load_benchmark
 from naturalthoughts.stages.evaluation.grading import grade
 from naturalthoughts.stages.evaluation.items import LETTERS, BenchmarkError, Item, degenerate_gold
-from naturalthoughts.stages.evaluation.prompts import build_prompt
+from naturalthoughts.stages.evaluation.prompts import Asking
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +115,7 @@ def _row(item: Item, seed: int, cond: Condition | None, mode: str | None, condit
         "finish_reason": gen.finish_reason if gen else finish_reason, "error": gen.error if gen else error,
         "phases": gen.phases if gen else 0, "waits": gen.waits if gen else 0,
         "forced_close": gen.forced_close if gen else False,
+        "thought": report.wrote_reasoning(ext.reasoning), "difficulty": item.difficulty or None,
     }
 
 
@@ -126,29 +127,34 @@ def _budget_list(budget: int | ThinkingBudget | Sequence[int | ThinkingBudget | 
 
 
 def _condition_requests(loaded: LoadedBenchmark, cond: Condition, *, seeds: int, base_seed: int,
-                        params: SamplingParams, system_prompt: str | None = None,
+                        params: SamplingParams, asking: Asking = Asking(),
                         ) -> tuple[list[ChatRequest], list[tuple[Item, int, str, str]]]:
-    """One chat request per (seed, item) for ``cond``, with what grading needs to know about each."""
+    """One chat request per (seed, item) for ``cond``, with what grading needs to know about each.
+
+    The messages, template variables, request fields and assistant prefix come from the shared mode prompt
+    (:func:`naturalthoughts.llm.mode_prompt.mode_prompt`), the one build-sft trains the student with.
+    """
     requests, meta = [], []
-    system = [{"role": "system", "content": system_prompt}] if system_prompt else []
     for k in range(seeds):
         for item in loaded.items:
             shown = item.presented(base_seed + k)
-            prompt, prefix = build_prompt(shown, cond.mode, cond.words)
-            requests.append(ChatRequest.chat([*system, {"role": "user", "content": prompt}], params=params,
-                                             sample_index=k, assistant_prefix=prefix))
-            meta.append((shown, base_seed + k, prompt, prefix))
+            prompt = asking.prompt(shown, cond.mode, cond.words)
+            requests.append(prompt.request(params=params, sample_index=k))
+            meta.append((shown, base_seed + k, prompt.user, prompt.assistant_prefix))
     return requests, meta
 
 
 def _run_condition(backend: Backend, loaded: LoadedBenchmark, cond: Condition, *, seeds: int, base_seed: int,
                    params: SamplingParams, req_cache: RequestCache | None, stats: RunStats, timer: StageTimer,
-                   progress: bool, system_prompt: str | None = None) -> list[dict[str, Any]]:
+                   progress: bool, asking: Asking = Asking()) -> list[dict[str, Any]]:
     """Generate and grade every (seed, item) sample of one condition."""
     requests, meta = _condition_requests(loaded, cond, seeds=seeds, base_seed=base_seed, params=params,
-                                         system_prompt=system_prompt)
+                                         asking=asking)
+    budget = cond.budget
+    if budget is not None and budget.max_think == 0:
+        requests, meta, budget = *_closed_at_once(requests, meta), None
     with timer(f"generate {cond.label}"):
-        gens = generate(backend, requests, req_cache, budget=cond.budget,
+        gens = generate(backend, requests, req_cache, budget=budget,
                         progress=f"evaluate {cond.label}" if progress else False, stats=stats)
     rows = []
     for (shown, seed, prompt, prefix), gen in zip(meta, gens):
@@ -156,6 +162,18 @@ def _run_condition(backend: Backend, loaded: LoadedBenchmark, cond: Condition, *
                                reasoning_content=gen.reasoning_content, error=gen.error)
         rows.append(_row(shown, seed, cond, cond.mode, cond.label, prompt, prefix, gen.output, ext, ok, gen))
     return rows
+
+
+# Budget 0: the think block is opened and closed before the model writes anything, so the answer comes with no
+# thinking ("no-think by forcing"), whatever the mode's instruction says. Sent once; there is nothing to force.
+EMPTY_THINK = "<think>\n\n</think>\n\n"
+
+
+def _closed_at_once(requests: list[ChatRequest], meta: list[tuple[Item, int, str, str]]
+                    ) -> tuple[list[ChatRequest], list[tuple[Item, int, str, str]]]:
+    """The requests of a budget-0 condition: the assistant turn starts with an empty, closed think block."""
+    return ([replace(r, assistant_prefix=EMPTY_THINK) for r in requests],
+            [(shown, seed, prompt, EMPTY_THINK) for shown, seed, prompt, _ in meta])
 
 
 def _warn_degenerate_gold_per_seed(header: dict[str, Any], loaded: LoadedBenchmark, *, seeds: int,
@@ -185,6 +203,9 @@ def evaluate(
     progress: bool = True,
     system_prompt: str | None = None,
     defaults_from: dict[str, Any] | None = None,
+    mode_carrier: str = "instruction",
+    model_family: str | None = None,
+    chat_template_text: str | None = None,
 ) -> dict[str, Any]:
     """Evaluate a model on a benchmark in each mode (× each budget) over ``seeds`` seeds; return the summary.
 
@@ -196,15 +217,19 @@ def evaluate(
             :mod:`naturalthoughts.stages.evaluation.benchmarks`).
         modes: any of ``no-think``, ``think``, ``adaptive`` (:mod:`naturalthoughts.core.modes`).
         words: K in the think instruction ("Use about K words"; default 3500).
-        budget: thinking budget(s) in tokens; several values sweep. ``min_think``: "Wait" extension below T.
+        budget: thinking budget(s) in tokens; several values sweep; 0 closes the think block before the model
+            writes anything (no thinking, by forcing). ``min_think``: "Wait" extension below T.
         seeds: repeats with seeds ``params.seed + i`` (the sample index); shuffled benchmarks (GPQA) also get
             a fresh option order per seed.
         params: decoding (default temperature 0.6, top-p 0.95, max_tokens 1024).
         cache: a RequestCache, a path, None for the default cache, False for none. Re-runs resume from it.
         out_dir: when given, write the stage folder: data.parquet, samples.jsonl, summary.json, summary.md,
-            accuracy_vs_tokens.png, manifest.json.
+            accuracy_vs_tokens.png, frontier.png (accuracy vs tokens, Pareto points marked), manifest.json.
         system_prompt: a system turn before every question (a student trained with one is asked with it).
         defaults_from: which of these settings came from the student's training record (recorded as is).
+        mode_carrier, model_family: how the mode reaches the model (:mod:`naturalthoughts.core.carriers`;
+            default the paper's appended instruction); ``auto`` reads the family from ``chat_template_text``,
+            else from the backend's own chat template.
 
     The summary's ``failed`` counts samples whose request finally failed (graded wrong); the CLI exits
     non-zero on them unless ``--allow-failures``.
@@ -225,8 +250,9 @@ def evaluate(
     stats = RunStats()
     base_seed = params.seed or 0
     try:
+        asking = _asking(backend, mode_carrier, model_family, system_prompt, chat_template_text)
         rows = _run_conditions(backend, loaded, conditions, cache, seeds=seeds, base_seed=base_seed, params=params,
-                               stats=stats, timer=timer, progress=progress, system_prompt=system_prompt)
+                               stats=stats, timer=timer, progress=progress, asking=asking)
     finally:
         if own_backend:
             backend.close()
@@ -239,7 +265,7 @@ def evaluate(
     summary = report.summarize(rows, header)
     config = {"backend": spec.to_config() if spec else {"name": backend.name, "model": backend.model_id},
               "model_identity": header["model_identity"], "system_prompt": system_prompt,
-              "defaults_from_student": defaults_from,
+              "defaults_from_student": defaults_from, **asking.describe(),
               "benchmark": benchmark, "modes": list(modes), "words": words,
               "budget": [b.__dict__ if isinstance(b, ThinkingBudget) else b for b in budgets],
               "min_think": min_think, "seeds": seeds, "limit": limit, "params": params.to_dict()}
@@ -248,9 +274,19 @@ def evaluate(
     return summary
 
 
+def _asking(backend: Backend, carrier: str, family: str | None, system_prompt: str | None,
+            template_text: str | None) -> Asking:
+    """How this run asks: ``auto`` without a family reads the backend's chat template (its family's switch)."""
+    if carrier == "auto" and family is None and template_text is None:
+        from naturalthoughts.llm.backends import chat_template_text
+
+        template_text = chat_template_text(backend) or None
+    return Asking(carrier, family, system_prompt, template_text).resolved()
+
+
 def _run_conditions(backend: Backend, loaded: LoadedBenchmark, conditions: list, cache: Any, *, seeds: int,
                     base_seed: int, params: SamplingParams, stats: RunStats, timer: StageTimer, progress: bool,
-                    system_prompt: str | None) -> list[dict[str, Any]]:
+                    asking: Asking) -> list[dict[str, Any]]:
     """Every condition's graded samples, through one row cache (opened here unless one was given)."""
     req_cache = _open_cache(cache)
     rows: list[dict[str, Any]] = []
@@ -258,7 +294,7 @@ def _run_conditions(backend: Backend, loaded: LoadedBenchmark, conditions: list,
         for cond in conditions:
             rows += _run_condition(backend, loaded, cond, seeds=seeds, base_seed=base_seed, params=params,
                                    req_cache=req_cache, stats=stats, timer=timer, progress=progress,
-                                   system_prompt=system_prompt)
+                                   asking=asking)
     finally:
         if req_cache is not None and not isinstance(cache, RequestCache):
             req_cache.close()  # opened here from a path or the default location
@@ -282,6 +318,7 @@ def write_outputs(out_dir: str | os.PathLike, rows: list[dict[str, Any]], summar
         (out / report.SUMMARY_JSON).write_text(json.dumps(summary, indent=2, ensure_ascii=False))
         (out / report.SUMMARY_MD).write_text(report.markdown(summary))
         report.plot(summary, out / report.PLOT_FILE)
+        report.frontier_plot(summary, out / report.FRONTIER_FILE)
     counts = {"in": len(loaded.items), "samples": len(rows),
               "unparsed": sum(r["unparsed"] for r in rows),
               "errors": sum(r["error"] is not None for r in rows)}
@@ -289,7 +326,8 @@ def write_outputs(out_dir: str | os.PathLike, rows: list[dict[str, Any]], summar
                 inputs=([loaded.path] if loaded.path else []) + list(inputs), counts=counts,
                 timings=timer.timings,
                 extra={"summary": summary}, versions=("math-verify", "matplotlib", "llama_cpp_python"),
-                side_files=[report.SAMPLES_FILE, report.SUMMARY_JSON, report.SUMMARY_MD, report.PLOT_FILE])
+                side_files=[report.SAMPLES_FILE, report.SUMMARY_JSON, report.SUMMARY_MD, report.PLOT_FILE,
+                           report.FRONTIER_FILE])
     log.info("evaluate: wrote %s\n%s", out, report.markdown(summary))
 
 
