@@ -56,13 +56,31 @@ LONG = [
 ("chemistry","An ideal gas in a sealed, rigid container is heated from 300 K to 600 K. What happens to its pressure?","It doubles.",["It halves.","It stays the same.","It quadruples.","It increases by a factor of the square root of 2.","It increases by exactly 300 Pa."],"C"),
 ("logic","On an island, knights always tell the truth and knaves always lie. A says: 'B is a knave.' B says: 'A and I are the same kind.' What are A and B?","A is a knight and B is a knave.",["Both are knights.","Both are knaves.","A is a knave and B is a knight.","It cannot be determined.","A is a knight; B could be either.","A is a knave; B could be either.","No assignment is consistent."],"D"),
 ]
+# Hand labels, one per question above (Q then LONG, in order), by reading each question:
+# easy = one recalled fact or one arithmetic step; medium = a formula to apply or two to three steps, or a
+# tempting wrong option; hard = several steps with a trap (reverse complement, repeated letters, synodic month,
+# knights and knaves). A judgement of the question, not a measured solve rate.
+DIFFICULTY = (
+    # mathematics, physics, chemistry, biology
+    "medium", "medium", "medium", "medium", "medium", "medium", "medium", "easy",
+    "easy", "medium", "easy", "medium", "easy", "hard", "easy", "easy",
+    # computer science, economics, logic, probability
+    "easy", "medium", "medium", "easy", "medium", "medium", "easy", "medium",
+    "easy", "medium", "easy", "medium", "medium", "easy", "medium", "medium",
+    # earth science, engineering
+    "easy", "easy", "easy", "easy", "medium", "medium", "medium", "medium",
+    # LONG: remainder, synodic month, tree edges, Zibbo, kinetic energy, LEVEL, gas pressure, knights and knaves
+    "medium", "hard", "easy", "medium", "easy", "hard", "easy", "hard",
+)
+assert len(DIFFICULTY) == len(Q) + len(LONG)
 golds = list("ABCD" * 10)
 random.Random(20260126).shuffle(golds)
 rows = []
 def put(domain, q, correct, wrong, letter):
     opts = list(wrong)
     opts.insert("ABCDEFGHIJ".index(letter), correct)
-    rows.append({"id": f"nt-mcq-{len(rows)+1:03d}", "question": q, "options": opts, "answer": letter, "domain": domain})
+    rows.append({"id": f"nt-mcq-{len(rows)+1:03d}", "question": q, "options": opts, "answer": letter, "domain": domain,
+                 "difficulty": DIFFICULTY[len(rows)]})
 for (d, q, c, w), g in zip(Q, golds):
     put(d, q, c, w, g)
 for d, q, c, w, g in LONG:

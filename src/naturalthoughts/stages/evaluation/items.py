@@ -37,6 +37,8 @@ class Item:
     ``kind`` is ``"mcq"`` (``options`` non-empty, ``gold`` a letter) or ``"open"`` (no options, ``gold`` the
     reference answer, graded with math-verify). ``shuffle`` asks for the options to be permuted per seed
     (GPQA ships the correct answer in a fixed column, so its presentation order is ours to choose).
+    ``difficulty`` is the benchmark's own label when it has one (SuperGPQA easy/middle/hard, MATH-500
+    ``level N``, a ``difficulty`` column of a generic file, nt-mcq's hand labels), else ``""``.
     """
 
     id: str
@@ -46,6 +48,7 @@ class Item:
     domain: str = ""
     kind: Literal["mcq", "open"] = "mcq"
     shuffle: bool = False
+    difficulty: str = ""
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property

@@ -15,8 +15,9 @@ math500    ``unique_id``, ``problem``, ``answer``, ``subject``, ``level`` (open 
 arc        ``id``, ``question``, ``choices`` {``text``, ``label``}, ``answerKey``
 mcq        generic multiple choice: ``id`` (optional), ``question``, options as a list ``options`` (JSON list in
            CSV) or columns ``A``..``J``, gold as ``answer`` (letter) or ``answer_index`` (0-based), ``domain``
-           (optional), ``shuffle`` (optional bool)
-open       generic open answer: ``id`` (optional), ``question``, ``answer``, ``domain`` (optional)
+           (optional), ``shuffle`` (optional bool), ``difficulty`` (optional label)
+open       generic open answer: ``id`` (optional), ``question``, ``answer``, ``domain``, ``difficulty``
+           (both optional)
 ========== ===================================================================================================
 """
 
@@ -85,6 +86,15 @@ def _index(value: Any, n_options: int, where: str, key: str) -> int:
     return index
 
 
+def _difficulty(value: Any) -> str:
+    """A difficulty label as text (``""`` when absent); MATH-500's integer levels read ``level N``."""
+    if value is None or (isinstance(value, float) and value != value):  # NaN from pandas-written files
+        return ""
+    if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
+        return f"level {int(value)}"
+    return str(value).strip().lower()
+
+
 def _id(rec: Record, key: str, question: str) -> str:
     value = rec.get(key)
     return str(value).strip() if value not in (None, "") else question_id(question)
@@ -132,14 +142,15 @@ def from_supergpqa(rec: Record, where: str) -> Item:
                              f"but answer is {answer_text[:60]!r}")
     meta = {k: rec.get(k) for k in ("field", "subfield", "difficulty")}
     return Item(id=_id(rec, "uuid", question), question=question, options=tuple(options), gold=gold,
-                domain=str(rec.get("discipline") or "").strip(), kind="mcq", meta={"where": where, **meta})
+                domain=str(rec.get("discipline") or "").strip(), kind="mcq",
+                difficulty=_difficulty(rec.get("difficulty")), meta={"where": where, **meta})
 
 
 def from_math500(rec: Record, where: str) -> Item:
     problem = _text(rec, "problem", where, "math500")
     return Item(id=_id(rec, "unique_id", problem), question=problem, gold=_text(rec, "answer", where, "math500"),
                 domain=str(rec.get("subject") or "").strip(), kind="open",
-                meta={"where": where, "level": rec.get("level")})
+                difficulty=_difficulty(rec.get("level")), meta={"where": where, "level": rec.get("level")})
 
 
 def from_arc(rec: Record, where: str) -> Item:
@@ -188,13 +199,15 @@ def from_generic_mcq(rec: Record, where: str) -> Item:
         raise BenchmarkError(f"{where}: missing gold: give 'answer' (a letter) or 'answer_index' (0-based)")
     shuffle = str(rec.get("shuffle", "")).strip().lower() in ("1", "true", "yes")
     return Item(id=_id(rec, "id", question), question=question, options=tuple(options), gold=gold,
-                domain=str(rec.get("domain") or "").strip(), kind="mcq", shuffle=shuffle, meta={"where": where})
+                domain=str(rec.get("domain") or "").strip(), kind="mcq", shuffle=shuffle,
+                difficulty=_difficulty(rec.get("difficulty")), meta={"where": where})
 
 
 def from_generic_open(rec: Record, where: str) -> Item:
     question = _text(rec, "question", where, "open")
     return Item(id=_id(rec, "id", question), question=question, gold=_text(rec, "answer", where, "open"),
-                domain=str(rec.get("domain") or "").strip(), kind="open", meta={"where": where})
+                domain=str(rec.get("domain") or "").strip(), kind="open",
+                difficulty=_difficulty(rec.get("difficulty")), meta={"where": where})
 
 
 # Literal registry: layout name -> row converter.

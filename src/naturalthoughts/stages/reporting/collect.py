@@ -229,6 +229,10 @@ def evaluation_rows(stage: StageInfo) -> list[dict[str, Any]]:
             "items": c.get("items"),
             "unparsed_rate": c.get("unparsed_rate"),
             "mean_tokens": c.get("mean_tokens"),
+            # for the three-mode / frontier section (absent in summaries written before it existed)
+            "budget": c.get("budget"), "think_rate": c.get("think_rate"),
+            "mean_reasoning_tokens": c.get("mean_reasoning_tokens"),
+            "mean_answer_tokens": c.get("mean_answer_tokens"),
         })
     return rows
 
