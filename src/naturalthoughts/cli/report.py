@@ -18,6 +18,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("run", metavar="RUN", help="run folder written by `naturalthoughts run`")
     p.add_argument("--out", default=None, metavar="DIR", help="output folder (default: RUN/08-report)")
     p.add_argument("--title", default=None, help="report title (default: from the recipe name)")
+    p.add_argument("--browser-rows", type=int, default=2000, metavar="N",
+                   help="traces embedded in each selection's trace browser (default 2000; 0: no browser)")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -29,13 +31,13 @@ def main(args: argparse.Namespace) -> int:
     run = Path(args.run)
     if not run.is_dir():
         raise SystemExit(f"report: {run} is not a folder")
-    result = build_report(run, args.out, title=args.title)
+    result = build_report(run, args.out, title=args.title, browser_rows=args.browser_rows)
     out = result.html.parent.resolve()
     import pyarrow as pa
 
     table = pa.table({"selection": list(result.cards), "card": [str(p.resolve().relative_to(out)) for p in result.cards.values()]})
     side = [out / "report.html", out / "report.json", *(p.resolve() for p in result.cards.values())]
-    write_stage(out, table, stage="report", config={"title": args.title}, counts={"notes": len(result.notes)},
+    write_stage(out, table, stage="report", config={"title": args.title, "browser_rows": args.browser_rows}, counts={"notes": len(result.notes)},
                 side_files=side)
     for note in result.notes:
         print(f"report note: {note}")

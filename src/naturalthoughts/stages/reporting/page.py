@@ -22,6 +22,13 @@ pre{background:#0f172a;color:#e2e8f0;padding:12px 14px;border-radius:8px;overflo
 .note{color:var(--muted);font-style:italic}.warn{background:#fff4e0;border-radius:6px;padding:6px 10px}
 .st{border-radius:10px;padding:0 8px;font-size:12px}.st.done{background:#e3f5eb;color:#17663d}.st.failed{background:#fde8e8;color:#9b1c1c}
 .st.running,.st.incomplete{background:#fff4e0;color:#8a5300}
+.browser{border-top:1px solid var(--line);padding:10px 0}.browser h3{font-size:14px;margin:0 0 6px}
+.browser .filters{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:center;font-size:12.5px;margin:4px 0}
+.browser input[type=number]{width:70px}.browser .count{font-weight:600;margin:6px 0}
+.browser tr.trace{cursor:pointer}.browser tr.trace:hover,.browser tr.open{background:#f3f7fe}
+.browser tr.detail td{background:#fbfcfe;white-space:normal}.browser tr.detail h4{margin:6px 0 2px;font-size:12.5px}
+.browser .reasoning,.browser .question,.browser .answer{white-space:pre-wrap;max-height:480px;overflow:auto;font-size:12.5px}
+mark.cue{border-radius:3px;padding:0 1px}.cue-key{display:inline-block;border-radius:8px;padding:0 7px;margin:0 2px;font-style:normal;color:#1d2330}
 """  # noqa: E501 (verbatim CSS/HTML)
 
 PAGE = """<!DOCTYPE html>
@@ -29,5 +36,5 @@ PAGE = """<!DOCTYPE html>
 <title>{title}</title><style>{css}</style></head>
 <body><header><h1>{title}</h1><div class="meta">run folder <code>{run}</code> · generated {generated} ·
 <a href="https://arxiv.org/abs/2507.01921">NaturalThoughts (arXiv 2507.01921)</a></div><nav>{nav}</nav></header>
-<main>{body}</main></body></html>
+<main>{body}</main><script>{script}</script></body></html>
 """  # noqa: E501 (verbatim CSS/HTML)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from naturalthoughts.core.secrets import scrub
-from naturalthoughts.stages.reporting import collect, plots
+from naturalthoughts.stages.reporting import browser, collect, frontier, plots
 from naturalthoughts.stages.reporting.card import dataset_card
 from naturalthoughts.stages.reporting.collect import lineage_rows
 from naturalthoughts.stages.reporting.page import CSS, PAGE
@@ -297,8 +297,9 @@ def _sft_html_and_shares(run: collect.RunData, notes: list[str]) -> tuple[str, d
 
 
 def _selection_sections(run: collect.RunData, sft_shares: dict[str, dict], lineage: list[dict[str, Any]],
-                        recipe_name: str | None, cards_dir: Path,
-                        notes: list[str]) -> tuple[list[str], list[tuple[str, str]], dict[str, Path]]:
+                        recipe_name: str | None, cards_dir: Path, notes: list[str],
+                        browser_rows: int = browser.BROWSER_ROWS,
+                        ) -> tuple[list[str], list[tuple[str, str]], dict[str, Path]]:
     """(one section per selection, their nav links, the dataset card written for each selection with data)."""
     sections: list[str] = []
     nav: list[tuple[str, str]] = []
@@ -323,6 +324,9 @@ def _selection_sections(run: collect.RunData, sft_shares: dict[str, dict], linea
                 body += f'<p class="note">Dataset card: <code>{_e(CARDS_DIR)}/{_e(name)}.md</code></p>'
             except Exception as exc:
                 notes.append(f"card {name}: {type(exc).__name__}: {exc}")
+        if browser_rows > 0:
+            body += _safe(f"trace browser {name}", lambda sel=sel: browser.section_html(
+                run, sel, max_rows=browser_rows), notes)
         sections.append(_section(f"Selection: {name}", body, f"sel-{name}"))
         nav.append((f"sel-{name}", name))
     if not sections:
@@ -333,15 +337,17 @@ def _selection_sections(run: collect.RunData, sft_shares: dict[str, dict], linea
 def _page(title: str, run: collect.RunData, generated: str, nav: list[tuple[str, str]],
           sections: list[str]) -> str:
     links = [("stages", "Stages"), *nav, ("sft", "SFT"), ("train", "Training"), ("eval", "Evaluation"),
-             ("lineage", "Lineage"), ("recipe", "Recipe")]
+             ("frontier", "Frontier"), ("lineage", "Lineage"), ("recipe", "Recipe")]
     return PAGE.format(title=_e(title), run=_e(run.run_dir), generated=_e(generated),
                         nav="".join(f'<a href="#{_e(a)}">{_e(t)}</a>' for a, t in links),
-                        body="".join(sections), css=CSS)
+                        body="".join(sections), css=CSS, script=browser.SCRIPT)
 
 
 def build_report(run_dir: str | Path, out_dir: str | Path | None = None, *,
-                 title: str | None = None) -> ReportResult:
-    """Write ``report.html`` and ``cards/<selection>.md`` for the run in ``run_dir`` into ``out_dir``."""
+                 title: str | None = None, browser_rows: int = browser.BROWSER_ROWS) -> ReportResult:
+    """Write ``report.html`` and ``cards/<selection>.md`` for the run in ``run_dir`` into ``out_dir``.
+
+    ``browser_rows``: traces embedded in each selection's trace browser (0: no browser)."""
     run = collect.read_run(run_dir)
     out = Path(out_dir) if out_dir else run.run_dir / collect.STAGE_FOLDERS["report"]
     out.mkdir(parents=True, exist_ok=True)
@@ -352,11 +358,13 @@ def build_report(run_dir: str | Path, out_dir: str | Path | None = None, *,
     sections = [_section("Stages", _safe("stages", lambda: _overview(run), notes), "stages")]
     sft_html, sft_shares = _sft_html_and_shares(run, notes)
     selections, nav, cards = _selection_sections(run, sft_shares, lineage, recipe_name, out / CARDS_DIR,
-                                                 notes)
+                                                 notes, browser_rows)
     sections += selections
     sections.append(_section("SFT data: System-1 / System-2", sft_html, "sft"))
     sections.append(_section("Training", _safe("training", lambda: _train_section(run), notes), "train"))
     sections.append(_section("Evaluation", _safe("evaluation", lambda: _eval_section(run), notes), "eval"))
+    sections.append(_section("Three modes and the efficiency frontier",
+                             _safe("frontier", lambda: frontier.frontier_html(run), notes), "frontier"))
     sections.append(_section("Lineage", _safe("lineage", lambda: _lineage_section(lineage), notes),
                              "lineage"))
     sections.append(_section("Recipe (resolved)", _recipe_section(run), "recipe"))
