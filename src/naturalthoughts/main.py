@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from naturalthoughts.cli import STAGE_COMMANDS
+from naturalthoughts.core.console import configure_console
 
 # The stage commands plus the recipe runner's, in the order `--help` lists them.
 COMMANDS: dict[str, str] = {
@@ -32,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(NaturalThoughts, arXiv 2507.01921). `naturalthoughts run recipes/quickstart.yaml` runs it all.",
     )
     parser.add_argument("--version", action="version", version=f"naturalthoughts {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="debug logging, every warning (also dependencies' deprecations) and the raw "
+                        "training log lines; stages a `run` starts are verbose too")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in COMMANDS.items():
         try:
@@ -51,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    configure_console(args.verbose)
     if not getattr(args, "_main", None):
         parser.print_help()
         return 2

@@ -13,6 +13,7 @@ state files are scrubbed, and the stage processes learn which variables hold sec
 
 from __future__ import annotations
 
+import codecs
 import collections
 import contextlib
 import datetime as _dt
@@ -147,12 +148,13 @@ def run_recipe(recipe: Recipe, *, from_stage: str | None = None, until_stage: st
     total = len(plan.items)
     echo(f"naturalthoughts run: recipe {recipe.name!r} ({total} stage instances) → {run_dir}")
     reran: set[str] = set()
+    after_until: list[str] = []  # said in one line at the end, not one line each
     with _run_lock(run_dir), _environment(env):
         for idx, p in enumerate(plan.items, 1):
             stage_pos = STAGE_ORDER.index(p.inst.stage)
             tag = f"[{idx}/{total}] {p.key}"
             if until_stage is not None and stage_pos > STAGE_ORDER.index(until_stage):
-                echo(f"{tag}: not run (after --until {until_stage})")
+                after_until.append(p.key)
                 continue
             if from_stage is not None and stage_pos < STAGE_ORDER.index(from_stage):
                 # not checked here: a later instance that reads it checks its input and names what is missing
@@ -172,11 +174,13 @@ def run_recipe(recipe: Recipe, *, from_stage: str | None = None, until_stage: st
             echo(f"{tag}: running ({'; '.join(reasons)})")
             if decision.status == "stale" and p.folder.exists():
                 shutil.rmtree(p.folder)  # its old output answers old options or inputs
-            _run_instance(p, decision, echo, in_process)
+            _run_instance(p, decision, lambda line, tag=tag: echo(f"{tag}: {line}"), in_process)
             reran.add(p.key)
             summary.ran.append(p.key)
             if p.inst.stage == "report":
                 summary.report = p.folder / "report.html"
+    if after_until:
+        echo(f"not run (after --until {until_stage}): {', '.join(after_until)}")
     summary.seconds = time.perf_counter() - t_run
     echo(f"done in {summary.seconds:.1f} s: {len(summary.ran)} ran, {len(summary.skipped)} up to date. "
          f"Status: naturalthoughts status {run_dir}")
@@ -249,8 +253,12 @@ def _run_instance(p: PlannedInstance, decision: Decision, echo: Callable[[str], 
              "finished_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
     state["output_hash"] = hash_input(p.folder)
     write_state(p, state)
-    rows = state["rows"]
-    echo(f"    done in {seconds:.1f} s" + (f", {rows} rows" if rows is not None else "") + f" → {p.folder}")
+    echo(done_line(seconds, state["rows"], p.folder))
+
+
+def done_line(seconds: float, rows: int | None, folder: Path) -> str:
+    """The end of a stage's ``[i/N] key: ...`` line: ``done in 41.2 s (52 rows) → runs/x/03-annotate``."""
+    return f"done in {seconds:.1f} s" + (f" ({rows} rows)" if rows is not None else "") + f" → {folder}"
 
 
 def _call_in_process(p: PlannedInstance, base_state: dict) -> tuple[str | None, dict]:
@@ -280,18 +288,15 @@ def _call_subprocess(p: PlannedInstance, command: list[str], base_state: dict) -
     """Run the stage as its own process, streaming its output; (error or None, what to add to the state)."""
     tail: collections.deque[str] = collections.deque(maxlen=STDERR_TAIL_LINES)
     try:
-        proc = subprocess.Popen(command, env=dict(os.environ), stderr=subprocess.PIPE, text=True, bufsize=1,
-                                errors="replace")
+        proc = subprocess.Popen(command, env=dict(os.environ), stderr=subprocess.PIPE)
     except OSError as exc:
         return f"cannot start {command[0]}: {exc}", {}
     extra: dict = {"pid": proc.pid}
     write_state(p, {**base_state, **extra, "status": "running"})
     try:
         assert proc.stderr is not None
-        for line in proc.stderr:  # stream it through and keep the end for the state file
-            sys.stderr.write(line)
-            sys.stderr.flush()
-            tail.append(line)
+        with proc.stderr:
+            _stream_stderr(proc.stderr, tail)
         code = proc.wait()
     except KeyboardInterrupt:  # the stage got the same SIGINT: let it stop and keep its finished rows
         try:
@@ -303,3 +308,33 @@ def _call_subprocess(p: PlannedInstance, command: list[str], base_state: dict) -
         raise
     extra.update(exit_status=code, stderr_tail=list(tail))
     return (f"exited with status {code}" if code != 0 else None), extra
+
+
+def _stream_stderr(stream, tail: collections.deque[str]) -> None:
+    """Pass a stage's stderr through as it comes; keep its last lines, as a terminal shows them, in ``tail``.
+
+    Read in chunks, not lines: a progress bar redraws with "\r" and no newline, so reading by line would
+    hold each redraw back until the next one (and universal newlines would print every redraw on a line of
+    its own). A tail line keeps only what follows its last "\r" (the bar's final state, not every redraw).
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    pending = ""
+    while True:
+        chunk = stream.read1(65536)
+        text = decoder.decode(chunk, final=not chunk)
+        if text:
+            sys.stderr.write(text)
+            sys.stderr.flush()
+            *lines, pending = (pending + text).split("\n")
+            tail.extend(_visible(line) + "\n" for line in lines)
+            if "\r" in pending[:-1]:  # a bar that never ends its line: keep only its latest redraw
+                pending = pending[pending.rindex("\r", 0, len(pending) - 1) + 1:]
+        if not chunk:
+            break
+    if _visible(pending):
+        tail.append(_visible(pending))
+
+
+def _visible(line: str) -> str:
+    """What a terminal shows of ``line``: the text after its last carriage return (CRLF aside)."""
+    return line.rstrip("\r").rsplit("\r", 1)[-1]

@@ -263,19 +263,34 @@ def build_trainer(config: TrainConfig, *, callbacks: Sequence[Any] = ()):
 
 
 class ThroughputCallback:
-    """Adds tokens/s (non-padding input tokens per wall second) to every log line; keeps the log for OUT/."""
+    """Adds tokens/s (non-padding input tokens per wall second) to every log line; keeps the log for OUT/.
+
+    It also owns the console's training bar (:class:`~naturalthoughts.core.console.TrainingBar`: step/total,
+    loss, tokens/s, ETA on rank 0), which replaces transformers' dict-per-step printer (see :func:`train`).
+    """
 
     def __init__(self) -> None:
         from transformers import TrainerCallback
 
+        from naturalthoughts.core.console import TrainingBar
+
         # Built lazily so importing this module does not import transformers.
         self.records: list[dict[str, Any]] = []
         self._t0 = self._tokens0 = None
+        self.bar = TrainingBar("train")
         outer = self
 
         class _Callback(TrainerCallback):
             def on_train_begin(self, args, state, control, **kw):
                 outer._t0, outer._tokens0 = time.perf_counter(), state.num_input_tokens_seen
+                if state.is_world_process_zero:
+                    outer.bar.start(state.max_steps, done=state.global_step)
+
+            def on_step_end(self, args, state, control, **kw):
+                outer.bar.step(state.global_step)
+
+            def on_train_end(self, args, state, control, **kw):
+                outer.bar.close()
 
             def on_log(self, args, state, control, logs=None, **kw):
                 if logs is None or "loss" not in logs or outer._t0 is None:
@@ -289,6 +304,7 @@ class ThroughputCallback:
                                       "tokens": int(state.num_input_tokens_seen),
                                       "tokens_per_s": logs["tokens_per_s"],
                                       "elapsed_s": round(elapsed, 2)})
+                outer.bar.log(logs, logs["tokens_per_s"])
 
         self.callback = _Callback()
 
@@ -312,7 +328,8 @@ def train(config: TrainConfig):
     signature = training_signature(config)
     with timer("prepare"):
         trainer, facts = build_trainer(config, callbacks=[throughput.callback, signature_callback(signature)])
-    # Our callback must see each log before the progress printer, so tokens/s appears on the printed line.
+    _replace_log_printers(trainer)
+    # Our callback must see each log first, so tokens/s is in the logs every other callback (wandb, ...) gets.
     handler = trainer.callback_handler
     handler.callbacks.insert(0, handler.callbacks.pop(handler.callbacks.index(throughput.callback)))
 
@@ -357,6 +374,14 @@ def train(config: TrainConfig):
     config_dict = asdict(config)
     return write_stage(out, table, stage="train", config=config_dict, inputs=[config.data], counts=counts,
                        timings=timer.timings, extra=extra, versions=("torch", "transformers", "trl", "peft"))
+
+
+def _replace_log_printers(trainer: Any) -> None:
+    """Drop transformers' console printers (a raw dict per logging step); our training bar replaces them."""
+    from transformers.trainer_callback import PrinterCallback, ProgressCallback
+
+    for printer in (PrinterCallback, ProgressCallback):
+        trainer.remove_callback(printer)
 
 
 def _student_info(config: TrainConfig, facts: dict[str, Any]) -> dict[str, Any]:
