@@ -279,9 +279,9 @@ def test_training_masks_hybrid_rows_with_their_template_kwargs(tmp_path):
     src = tmp_path / "traces.jsonl"
     src.write_text("\n".join(json.dumps(r) for r in trace_rows(1)))
     run_build_sft(src, tmp_path / "sft", "system1", tokenizer="words", mode_carrier="template", chat_template=QWEN3)
-    examples, _ = load_conversations(tmp_path / "sft")
-    [example] = with_template_kwargs(examples, read_table(tmp_path / "sft"))
+    [example], _ = load_conversations(tmp_path / "sft")  # what train hands TRL: the row's switch included
     assert example["chat_template_kwargs"] == {"enable_thinking": False}
+    assert with_template_kwargs([example], read_table(tmp_path / "sft")) == [example]
     tokenizer = load_tokenizer("smollm2-135m")
     tokenizer.chat_template = Path(QWEN3).read_text()
 

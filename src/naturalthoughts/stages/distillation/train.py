@@ -33,6 +33,7 @@ from typing import Any, Sequence
 
 import pyarrow as pa
 
+from naturalthoughts.stages.distillation.hybrid import with_template_kwargs
 from naturalthoughts.stages.distillation.loss_mask import SFTDataError, check_mask, mask_check_rows
 
 log = logging.getLogger(__name__)
@@ -112,7 +113,8 @@ def load_conversations(path: str | os.PathLike) -> tuple[list[dict[str, Any]], l
     for i, (row_id, messages) in enumerate(zip(ids, table.column("messages").to_pylist())):
         where = f"{path}: row {i} (trace_id {row_id})"
         rows.append(_split_conversation(messages, where))
-    return rows, [str(x) for x in ids]
+    # Hybrid-template data carries each row's thinking switch; TRL passes it to the chat template per example.
+    return with_template_kwargs(rows, table), [str(x) for x in ids]
 
 
 def _split_conversation(messages: Any, where: str) -> dict[str, Any]:
@@ -161,8 +163,9 @@ def _examples_within_length(tokenizer: Any, examples: list[dict[str, Any]],
 
     Longer examples are excluded, never truncated: a cut trace teaches an answer without its reasoning.
     """
-    lengths = [len(tokenizer.apply_chat_template(ex["prompt"] + ex["completion"], tokenize=True,
-                                                 return_dict=True)["input_ids"]) for ex in examples]
+    lengths = [len(tokenizer.apply_chat_template(ex["prompt"] + ex["completion"], tokenize=True, return_dict=True,
+                                                 **ex.get("chat_template_kwargs", {}))["input_ids"])
+               for ex in examples]
     max_length = max_length or max(lengths)
     keep = [i for i, n in enumerate(lengths) if n <= max_length]
     over_length = len(examples) - len(keep)
