@@ -9,7 +9,12 @@ without options:
 * ``id`` (``ext-NNN``), ``question``, ``reference_answer``, ``source``: the question fields ingest keeps
   (``id`` wins over ``question_id`` in ingest's id lookup, so imported questions never collide with the
   sample-pool questions ``nts-NNN`` that the quickstart generates for);
-* ``reasoning``, ``response``, ``model`` (read as ``teacher_model``): the trace;
+* ``reasoning``, ``response``, ``model`` (read as ``teacher_model``): the trace; the response ends, as
+  DeepSeek-R1's usually do on NaturalReasoning, with an explicit final-answer line built from the
+  writer's ``final`` (see :func:`final_answer_line`), so annotation's rules can compare it with the reference;
+* ``response_final_answer``: that short final answer (for ``correct=False`` traces the wrong answer the
+  response gives); not ``final_answer``, which ingest reads as the reference when there is no
+  ``reference_answer`` column;
 * ``question_id`` (the sample-pool id), ``domain`` (from sample_pool_domains.json) and ``intended_strategies``,
   ``intended_verbosity``, ``intended_correct`` (the writer's notes): reference labels that ingest does not keep,
   so annotators can be scored against them without seeing them.
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import statistics
 import sys
 from collections import Counter
@@ -36,6 +42,20 @@ FIRST_FREE_QUESTION = 53  # nts-001..nts-052 are the quickstart's generation que
 MODEL = "naturalthoughts-written"
 SOURCE = "naturalthoughts-example-traces"
 NOTE_KEYS = ("strategies", "verbosity", "correct")
+# A digit or a math sign makes the final answer numeric or a formula: R1 boxes those and states verbal ones.
+_MATHY_FINAL = re.compile(r"[0-9^=≈√π×/°%]")
+
+
+def final_answer_line(final: str) -> str:
+    """The R1-style last line stating ``final``: boxed for numbers and formulas, a bold label for words.
+
+    A currency ``$`` inside ``$\\boxed{...}$`` would close the math, and R1's ``\\$`` escape is not read as a
+    dollar by annotation's normaliser, so a box holding one is written without the surrounding ``$...$``.
+    """
+    if not _MATHY_FINAL.search(final):
+        return f"**Final Answer:** {final}"
+    box = f"\\boxed{{{final}}}"
+    return f"The final answer is: {box}" if "$" in final else f"The final answer is: ${box}$"
 
 
 def load_traces() -> tuple[list[dict], list[str]]:
@@ -66,6 +86,9 @@ def check(traces: list[dict], pool: dict[str, dict]) -> None:
         if seen[qid] > 1:
             problems.append(f"{qid}: used by {seen[qid]} traces")
         missing = [k for k in NOTE_KEYS if k not in trace.get("notes", {})]
+        final = trace.get("final", "")
+        if not final.strip() or "\n" in final or any(c in final for c in "{}"):
+            problems.append(f"{qid}: final must be a short one-line answer without braces, got {final!r}")
         if missing or not trace["reasoning"].strip() or not trace["response"].strip():
             problems.append(f"{qid}: empty reasoning/response or notes without {', '.join(missing)}")
     if problems:
@@ -83,7 +106,8 @@ def rows(traces: list[dict], pool: dict[str, dict], domains: dict[str, str]) -> 
             "reference_answer": pool[qid]["reference_answer"],
             "domain": domains[qid],
             "reasoning": trace["reasoning"].strip(),
-            "response": trace["response"].strip(),
+            "response": trace["response"].strip() + "\n\n" + final_answer_line(trace["final"].strip()),
+            "response_final_answer": trace["final"].strip(),
             "model": MODEL,
             "source": SOURCE,
             "intended_strategies": list(notes["strategies"]),
@@ -99,6 +123,7 @@ def summary(out: list[dict], writers: list[str]) -> str:
     strategy_counts = Counter(len(set(r["intended_strategies"])) for r in out)
     verbosity = Counter(r["intended_verbosity"] for r in out)
     wrong = sum(not r["intended_correct"] for r in out)
+    boxed = sum("\\boxed{" in r["response"] for r in out)
     return "\n".join([
         f"{len(out)} traces from {', '.join(writers)} -> {OUT}",
         f"reasoning words: min {min(words)}, median {statistics.median(words):.0f}, max {max(words)}",
@@ -106,6 +131,7 @@ def summary(out: list[dict], writers: list[str]) -> str:
         "intended distinct strategies: " + ", ".join(f"{k}: {n}" for k, n in sorted(strategy_counts.items())),
         "intended verbosity: " + ", ".join(f"{k}: {n}" for k, n in sorted(verbosity.items())),
         f"intended wrong answers: {wrong}",
+        f"final-answer lines: {boxed} boxed, {len(out) - boxed} bold label",
     ])
 
 

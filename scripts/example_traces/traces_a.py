@@ -122,6 +122,7 @@ Let me also double check ln 2 ≈ 0.693 in case I wanted to mention it: e^0.693 
 
 Okay, I'm confident. Final answer: tau = RC = 10 ms; V_C(20 ms) = 5(1 - e^(-2)) ≈ 4.3 V (about 4.32 V, roughly 86% of the supply voltage).""",
     response="""The time constant is τ = RC = (1000 Ω)(10 × 10⁻⁶ F) = 0.01 s = 10 ms. While charging from zero, the capacitor voltage follows V_C(t) = 5(1 − e^(−t/τ)), so at t = 20 ms = 2τ it is V_C = 5(1 − e⁻²) ≈ 5 × 0.865 ≈ 4.3 V (about 4.32 V, 86% of the supply).""",
+    final="τ = 10 ms; about 4.3 V",
     notes=dict(strategies=["restating_problem", "subgoal_setting", "recalling_knowledge", "self_verification",
                            "estimation", "testing_examples", "exploring_alternatives", "analogy",
                            "summarizing_progress", "case_analysis", "backtracking", "working_backwards",
@@ -149,6 +150,7 @@ Why the difference? Bending resistance comes from material far from the neutral 
 
 So doubling the thickness is four times as effective as doubling the width, even though both double the amount of wood.""",
     response="""Tip deflection is proportional to 1/(EI), and for a rectangular section I = bh³/12. Doubling the thickness h multiplies I by 8, cutting the deflection to 1/8; doubling the width b only doubles I, halving it. Depth wins because bending stiffness comes from material far from the neutral axis, where strain and lever arm both grow with distance, so I grows with the cube of depth but only linearly with width.""",
+    final="Doubling thickness: 1/8 the deflection; doubling width: 1/2",
     notes=dict(strategies=["recalling_knowledge", "case_analysis", "self_verification", "testing_examples",
                            "analogy"],
                verbosity=2, correct=True),
@@ -168,6 +170,7 @@ To verify, go the other way: 9 h × 66.7 W = 600 Wh drawn from the battery, and 
 
 This treats the battery voltage as a constant 12 V and the capacity as independent of discharge rate, which is fine for a question at this level; a real lead-acid battery at this gentle rate (about 5.6 A) would deliver close to its rating.""",
     response="""Only half the capacity may be used: 12 V × 50 Ah = 600 Wh. The inverter draws 60 W / 0.9 ≈ 66.7 W from the battery, so the load runs for 600 / 66.7 ≈ 9 hours.""",
+    final="About 9 hours",
     notes=dict(strategies=["self_verification"], verbosity=0, correct=True),
 ))
 
@@ -197,6 +200,7 @@ I keep going around in circles. The cleanest version: the tooth-force argument g
 
 So: 500 rpm and 30 N·m.""",
     response="""The speed ratio is 60/20 = 3, so the output shaft turns at 1500/3 = 500 rpm. The tooth forces at the pitch circle are equal, so the torque scales with the gear radius: 10 N·m × 3 = 30 N·m at the output, with the 95% efficiency appearing as about 1.49 kW of the 1.57 kW input reaching the load. Output: 500 rpm and 30 N·m.""",
+    final="500 rpm and 30 N·m",
     notes=dict(strategies=["restating_problem", "recalling_knowledge", "estimation", "expressing_uncertainty",
                            "subgoal_setting", "backtracking"],
                verbosity=6, correct=False),
@@ -228,6 +232,7 @@ Another angle: Zeno's argument only tracks times before the catch-up moment. Eve
 
 So the answer: 1000/9 m, about 111.1 m, and the convergent series shows that the infinitely many stages have a finite total length and duration.""",
     response="""Achilles gains 9 m for every 10 m he runs, so he closes the 100 m gap after running 1000/9 ≈ 111.1 m. Zeno's stages give the distances 100 + 10 + 1 + 0.1 + …, a geometric series with ratio 1/10 whose sum is 100/(1 − 0.1) = 1000/9 m. The durations converge in the same way, so the infinitely many stages take a finite time, and the premise that infinitely many steps cannot be completed in finite time fails.""",
+    final="1000/9 m, about 111.1 m",
     notes=dict(strategies=["restating_problem", "subgoal_setting", "recalling_knowledge", "self_verification",
                            "testing_examples", "exploring_alternatives", "expressing_uncertainty"],
                verbosity=3, correct=True),
@@ -249,6 +254,7 @@ The form, all B are F, p is B, so p is F, is valid. The second premise is true, 
 
 It might be worth adding that a valid argument with a false premise can still have a true conclusion, for instance: all fish are mammals, whales are fish, so whales are mammals. Valid form, both premises false, conclusion true. That shows soundness, not validity, is what guarantees the truth of the conclusion.""",
     response="""An argument is valid when its conclusion follows from its premises, so it is impossible for the premises to be true and the conclusion false; it is sound when it is valid and all its premises are in fact true. Example of a valid but unsound argument: all birds can fly; penguins are birds; therefore penguins can fly. The form is valid, but the first premise is false, so the argument is not sound.""",
+    final="Valid: the conclusion follows from the premises; sound: valid with true premises",
     notes=dict(strategies=["recalling_knowledge", "testing_examples"], verbosity=1, correct=True),
 ))
 
@@ -308,6 +314,7 @@ Actually, let me reconsider whether to tighten it. Gettier's own cases used dedu
 
 So, in summary: a justified true belief that is not knowledge, because the justification and the truth come apart and meet only by luck. What it shows: the three conditions are necessary perhaps, but not sufficient; knowledge needs an anti-luck condition, and the main proposals are no false lemmas, defeasibility, causal connection, sensitivity and safety, none universally accepted.""",
     response="""Case: for two years Maria has seen her colleague Tom's red bicycle in the same spot whenever he is at work. One morning she sees an identical red bicycle there and concludes that Tom is in the office. The bicycle is a visitor's; Tom's has a flat tyre and he came by bus, but he is in the office. Her belief is true, she holds it, and it is justified by strong ordinary evidence, yet she does not know that Tom is in, because her belief is true only by luck: she would have believed it just the same had Tom stayed at home. The case shows that justified true belief is not sufficient for knowledge. Knowledge needs some further condition that ties the justification to the truth and rules out such luck (no false lemmas, defeasibility, sensitivity, safety), and which condition works is still disputed.""",
+    final="Justified true belief does not suffice for knowledge",
     notes=dict(strategies=["restating_problem", "recalling_knowledge", "exploring_alternatives",
                            "self_verification", "testing_examples", "summarizing_progress",
                            "expressing_uncertainty", "backtracking", "case_analysis"],
@@ -334,6 +341,7 @@ One thing worth being careful about: the 25% figure sounds much more impressive 
 
 Also I should say the NNT would normally be rounded up to a whole number if it came out fractional, but 40 is already a whole number, so no rounding is needed here.""",
     response="""Absolute risk reduction = 10% − 7.5% = 2.5 percentage points (0.025). Relative risk reduction = 0.025 / 0.10 = 25% (the relative risk is 0.75). Number needed to treat = 1 / 0.025 = 40: forty people must take the drug for five years to prevent one stroke.""",
+    final="ARR 2.5 percentage points, RRR 25%, NNT 40",
     notes=dict(strategies=["recalling_knowledge", "self_verification", "testing_examples", "subgoal_setting"],
                verbosity=2, correct=True),
 ))
@@ -356,6 +364,7 @@ Let me check that this is a sensible rate. 25 drops per minute is a bit under on
 
 So the nurse should set the drip to about 25 drops per minute, counting drops in the chamber for a full minute and adjusting the roller clamp.""",
     response="""Total drops = 1000 mL × 20 drops/mL = 20,000 drops, delivered over 8 hours (800 minutes), so the drip rate is 20,000 / 800 = 25 drops per minute.""",
+    final="25 drops per minute",
     notes=dict(strategies=["recalling_knowledge", "self_verification", "estimation"], verbosity=1, correct=False),
 ))
 
@@ -381,6 +390,7 @@ Alternatively, one could worry the collection was incomplete, which is the usual
 
 So: 100 mL/min.""",
     response="""Urine flow = 1440 mL / 1440 min = 1 mL/min. Creatinine clearance = (U × V) / P = (100 mg/dL × 1 mL/min) / 1.0 mg/dL = 100 mL/min, which is in the normal adult range.""",
+    final="100 mL/min",
     notes=dict(strategies=["restating_problem", "recalling_knowledge", "subgoal_setting", "self_verification",
                            "estimation", "exploring_alternatives"],
                verbosity=4, correct=True),
@@ -416,6 +426,7 @@ Let me make sure I'm not overcomplicating. The question asks: which artery is mo
 
 One more check on the smoker detail and the left arm: those just support the diagnosis of an MI from atherosclerotic plaque rupture; they don't change which artery. Fine.""",
     response="""ST elevation in II, III and aVF marks an inferior STEMI, and in most people (right-dominant circulation) the inferior wall is supplied by the right coronary artery, so the RCA is the most likely culprit (the circumflex in left-dominant hearts). Reperfusion is urgent because the occluded territory dies progressively: irreversible injury starts in the subendocardium after about 20-30 minutes and spreads outward over the next few hours. Every delay enlarges the infarct and raises the risk of heart failure, arrhythmia, rupture and death (time is muscle), which is why targets such as door-to-balloon within 90 minutes exist.""",
+    final="The right coronary artery",
     notes=dict(strategies=["subgoal_setting", "recalling_knowledge", "exploring_alternatives", "case_analysis",
                            "self_verification", "restating_problem", "expressing_uncertainty"],
                verbosity=5, correct=True),
@@ -439,6 +450,7 @@ Let me check it the other way: invest $1,000 today at 6%. After one year, 1,060.
 
 Alternatively, find the break-even rate: 1,150/1,000 = 1.15, so (1 + r)^2 = 1.15, r = sqrt(1.15) - 1 ≈ 0.0724. The deferred payment is the better deal for any interest rate below about 7.2%, and 6% is below that.""",
     response="""The present value of $1,150 in two years at 6% is 1,150 / 1.06² = 1,150 / 1.1236 ≈ $1,023.50, more than the $1,000 offered today. Equivalently, $1,000 invested at 6% grows only to $1,123.60 in two years. The $1,150 in two years is worth more.""",
+    final="The $1,150 in two years (present value about $1,023.50)",
     notes=dict(strategies=["recalling_knowledge", "self_verification", "exploring_alternatives"], verbosity=1,
                correct=True),
 ))
@@ -455,6 +467,7 @@ Let me check with totals: revenue 6,000 × 25 = $150,000; total cost 40,000 + 6,
 
 Equivalently, the 2,000 units sold beyond break-even each add $10 of profit, and 2,000 × $10 = $20,000, which is the same figure reached a third way. Every unit past 4,000 contributes its full margin because the fixed costs are already covered at that point. Below 4,000 units the firm makes a loss that shrinks by $10 with each extra unit sold; at 3,000 units, for instance, it would lose $10,000. The margin of safety at 6,000 units is 2,000 units, a third of sales, so sales could fall by a third before the firm stops covering its costs.""",
     response="""Each unit contributes $25 − $15 = $10 towards fixed costs, so the firm breaks even at $40,000 / $10 = 4,000 units. At 6,000 units the profit is 6,000 × $10 − $40,000 = $20,000.""",
+    final="4,000 units; $20,000",
     notes=dict(strategies=["self_verification"], verbosity=0, correct=True),
 ))
 
@@ -490,6 +503,7 @@ Let me also compute the deadweight loss, though it's not asked: 1/2 × 2 × (6 -
 
 So to summarize: Q ≈ 5.33, buyers pay ≈ $9.33, sellers keep ≈ $7.33, revenue ≈ $10.67.""",
     response="""With the $2 tax, supply in terms of the buyers' price becomes P = 4 + Q. Setting 4 + Q = 20 − 2Q gives Q = 16/3 ≈ 5.33 units. Buyers pay 20 − 2(16/3) = 28/3 ≈ $9.33, sellers keep $9.33 − $2 = 22/3 ≈ $7.33, and the tax revenue is 2 × 16/3 ≈ $10.67. Against the untaxed price of $8, buyers bear about $1.33 of the tax and sellers about $0.67.""",
+    final="Q ≈ 5.33; buyers $9.33, sellers $7.33; revenue $10.67",
     notes=dict(strategies=["restating_problem", "subgoal_setting", "self_verification", "recalling_knowledge",
                            "backtracking", "exploring_alternatives", "estimation", "summarizing_progress"],
                verbosity=5, correct=True),
@@ -519,6 +533,7 @@ Hmm, wait, is it possible the question wants the critical angle from air into gl
 
 So the answers: refraction angle ≈ 19.5°, critical angle ≈ 41.8°.""",
     response="""By Snell's law, sin θ₂ = sin 30° / 1.5 = 1/3, so the refracted ray makes about 19.5° with the normal, bent towards it in the denser glass. For glass to air the critical angle satisfies sin θc = 1/1.5 ≈ 0.667, so θc ≈ 41.8°; beyond that angle light inside the glass is totally internally reflected.""",
+    final="About 19.5°; about 41.8°",
     notes=dict(strategies=["recalling_knowledge", "estimation", "self_verification", "restating_problem"],
                verbosity=3, correct=True),
 ))
@@ -541,6 +556,7 @@ That seems like a long way for a block, but the floor friction is fairly low at 
 
 So the block slides about 40 m before stopping.""",
     response="""Energy conservation on the frictionless incline gives v² = 2gh = 98 m²/s² at the bottom. Friction then decelerates the block at μg = 2.45 m/s², so it stops after d = v²/a = 98 / 2.45 = 40 m.""",
+    final="40 m",
     notes=dict(strategies=["subgoal_setting", "recalling_knowledge", "testing_examples", "self_verification",
                            "estimation"],
                verbosity=2, correct=False),
@@ -584,6 +600,7 @@ So the estimate: the satellite's period is about 0.99 days, roughly 24 hours. It
 
 Let me recap to make sure nothing is off. Ratio of radii 7/64. Period ratio (7/64)^1.5 ≈ 0.0362. Times 27.3 days ≈ 0.99 days ≈ 23.7 hours. Checked with logs, checked backwards, consistent with the known geostationary radius. Good.""",
     response="""Kepler's third law for two bodies orbiting the Earth gives T_sat / T_moon = (r_sat / r_moon)^(3/2) = (42,000 / 384,000)^(3/2) = (7/64)^(3/2) ≈ 0.0362. The satellite's period is therefore about 0.0362 × 27.3 days ≈ 0.99 days, roughly 24 hours (about 23.7 h). This is essentially a geostationary orbit, whose radius is about 42,200 km.""",
+    final="About one day (roughly 24 hours)",
     notes=dict(strategies=["restating_problem", "recalling_knowledge", "subgoal_setting", "expressing_uncertainty",
                            "estimation", "self_verification", "exploring_alternatives", "working_backwards",
                            "summarizing_progress"],
@@ -612,6 +629,7 @@ Which metal has a work function of about 2.3 eV? Sodium is around 2.3 eV, I thin
 
 So: 2.48 eV, and yes, photoelectrons are ejected with up to about 0.18 eV of kinetic energy.""",
     response="""The photon energy is E = hc/λ = 1240 eV·nm / 500 nm ≈ 2.48 eV. This exceeds the 2.3 eV work function, so the photons can eject electrons, with a maximum kinetic energy of 2.48 − 2.3 ≈ 0.18 eV (the threshold wavelength is 1240/2.3 ≈ 539 nm). The result does not depend on the light's intensity.""",
+    final="About 2.48 eV; yes, up to about 0.18 eV",
     notes=dict(strategies=["self_verification", "estimation", "recalling_knowledge", "expressing_uncertainty",
                            "restating_problem"],
                verbosity=4, correct=True),
@@ -641,6 +659,7 @@ The employer may, in theory, seek an indemnity from the employee, but in practic
 
 To sum up: the owner can sue the employee and the employer; the employer is answerable because the tort was committed in the course of employment, and the law places the risk on the enterprise that created it and can best insure against it.""",
     response="""The owner can sue the employee, who committed the tort of negligence, and also the employer, who is vicariously liable because the crash happened in the course of employment: the employee was doing his job, making a delivery, albeit carelessly. The two are jointly liable, and in practice the claim goes to the employer and its insurer. The law makes the employer answerable because it creates and profits from the risk (enterprise risk), can spread the loss through insurance and prices, can control and train its staff to prevent accidents, and is the defendant able to compensate the victim.""",
+    final="Both the employee and the vicariously liable employer",
     notes=dict(strategies=["restating_problem", "recalling_knowledge", "subgoal_setting", "case_analysis",
                            "analogy", "summarizing_progress"],
                verbosity=3, correct=True),
@@ -652,6 +671,7 @@ TRACES.append(dict(
 
 The single punch: the puncher intends to hit, which is a battery, an unlawful act. A sober and reasonable person would see that a punch carries some risk of some harm, so it is dangerous in the objective sense. Death results. But there is no intent to kill or to cause serious harm. So this is not murder. It is unlawful act manslaughter, sometimes called constructive manslaughter, and the one-punch cases are the textbook examples of it. Some jurisdictions, such as several Australian states, have created a specific one-punch offence for exactly this situation.""",
     response="""Both crimes are unlawful killings; they differ in the mental element. Murder requires malice aforethought, an intention to kill or to cause grievous bodily harm, while manslaughter covers killings without that intent (involuntary) or with it but under a partial defence (voluntary). A fatal single punch thrown without intent to cause serious harm is an unlawful and dangerous act that caused death, so it is unlawful act (involuntary) manslaughter, not murder.""",
+    final="Unlawful act (involuntary) manslaughter",
     notes=dict(strategies=["recalling_knowledge", "case_analysis"], verbosity=0, correct=True),
 ))
 
@@ -685,6 +705,7 @@ So, I'll conclude that his clear, timely withdrawal means he is probably not lia
 
 So the answer: no, the withdrawal most likely protects the first person from liability for conspiracy.""",
     response="""Probably not. The first person clearly told his partner, before anything was done, that he would not take part, and he played no role in the robbery. A timely, clearly communicated withdrawal ends his share in the common purpose, and the law has good reason to reward people who pull out of criminal plans. The partner who carried out the robbery is liable for it, but the first person's withdrawal most likely protects him from liability for conspiracy.""",
+    final="Probably not liable for conspiracy",
     notes=dict(strategies=["recalling_knowledge", "expressing_uncertainty", "case_analysis", "backtracking"],
                verbosity=7, correct=False),
 ))
@@ -701,6 +722,7 @@ The idea: Magna Carta was sealed by King John at Runnymede in 1215 under pressur
 
 The broader principle behind it is that the king himself is bound by law, the rule of law as opposed to arbitrary rule. Seventeenth-century lawyers like Edward Coke invoked it against the Stuarts, and the American colonists drew on that tradition when they argued that their rights as Englishmen were being violated. The Fifth Amendment's due process clause echoes the law of the land language.""",
     response="""1776 − 1215 = 561 years separate the two documents. The idea with the longest influence is that even the ruler is bound by the law: no free man may be imprisoned, dispossessed or punished except by the lawful judgement of his peers or by the law of the land (clause 39). This became the basis of due process and the rule of law, and through Coke and the colonists it reached the American founders and the Fifth Amendment.""",
+    final="561 years; even the ruler is bound by law",
     notes=dict(strategies=["subgoal_setting", "self_verification", "recalling_knowledge"], verbosity=1, correct=True),
 ))
 
@@ -722,6 +744,7 @@ Alternatively, one could emphasise an indirect effect: Greek scholars fled west 
 
 Putting it together: the capture of Constantinople consolidated Ottoman control over the overland and eastern Mediterranean routes to Asia, reinforcing high prices and dependence on Muslim and Venetian middlemen for spices and silk. That pushed the Atlantic states, Portugal and Spain, to seek sea routes to Asia, round Africa and across the Atlantic. It accelerated and motivated exploration rather than starting it, since Portugal's African voyages were already under way.""",
     response="""After 1453 the Ottoman Empire controlled the Bosporus and, increasingly, the overland and eastern Mediterranean routes by which spices and silk reached Europe, so these goods came through Muslim and Venetian middlemen at high prices and under the control of a hostile power. That gave the Atlantic states, first Portugal and then Spain, a strong motive to find their own sea route to Asia: round Africa (Dias 1488, da Gama 1498) or westward (Columbus 1492). The fall of Constantinople strengthened this push rather than starting it: Portuguese voyages along Africa had begun decades earlier, and the Levant spice trade never stopped entirely.""",
+    final="Europeans sought sea routes around Ottoman-controlled trade",
     notes=dict(strategies=["restating_problem", "recalling_knowledge", "expressing_uncertainty",
                            "exploring_alternatives", "summarizing_progress"],
                verbosity=3, correct=True),
@@ -773,6 +796,7 @@ Hmm. Wait. Okay, I think that's it. He controlled the armies. The first century 
 
 Hmm. So the answer is the first century BC. The first century BC.""",
     response="""The transition happened in the first century BC: the Republic collapsed through the civil wars (Caesar's dictatorship, ended by his murder in 44 BC, and Octavian's victory at Actium in 31 BC), and Octavian became Augustus in 27 BC. Augustus created the Principate. He kept the Senate, the elections and the magistracies in form, but as princeps he held permanent tribunician power and an overriding (maius) imperium, and he commanded the armies and governed the armed provinces through his legates. He also paid the soldiers through a military treasury, kept the Praetorian Guard in Rome, became pontifex maximus and arranged a dynastic succession, ending with Tiberius. Power that the Republic had spread among annual, collegial offices now rested permanently with one man.""",
+    final="The first century BC (Augustus from 27 BC)",
     notes=dict(strategies=["restating_problem", "recalling_knowledge", "self_verification",
                            "expressing_uncertainty", "backtracking", "summarizing_progress"],
                verbosity=9, correct=True),

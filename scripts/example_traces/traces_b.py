@@ -34,6 +34,7 @@ So far: 3 is very active but fragile, 6 is rich but prone to free-riding, 4 sits
 
 I'd say 4 is the best default, with 3 reasonable for short tasks and 6 only if the project really needs many distinct roles.""",
         response="""Equal groups need a size that divides 24, so the possible sizes are 3 (8 groups), 4 (6 groups) and 6 (4 groups); 5 does not divide 24. For cooperative learning, groups of 4 are usually best: small enough for individual accountability and full participation, large enough for varied ideas, and easy to split into pairs. Groups of 3 are more fragile, while groups of 6 invite free-riding. Possible sizes: 3, 4 or 6 students per group, with 4 the best choice.""",
+        final="3, 4 or 6 students per group",
         notes=dict(
             strategies=["restating_problem", "subgoal_setting", "testing_examples", "recalling_knowledge",
                         "case_analysis", "summarizing_progress"],
@@ -58,6 +59,7 @@ Why this does not show causation:
 
 A fair test would use a control group, the same or equated quizzes, and ideally several classes.""",
         response="""The pass rates are 18/25 = 72% and 22/25 = 88%, an increase of 16 percentage points. This alone does not show that the new approach caused the gain: the quizzes differ and may not be equally hard, there is no control class, students improve with time and familiarity anyway, the teacher's enthusiasm or novelty may matter, and a change of four students in a class of 25 could easily be chance. Answer: 72% and 88%, a rise of 16 percentage points, which is not by itself evidence of causation.""",
+        final="72% and 88%, a rise of 16 percentage points",
         notes=dict(
             strategies=["self_verification"],
             verbosity=0, correct=True,
@@ -79,6 +81,7 @@ Another angle: what if the student can eliminate one option? Then the chance is 
 
 Also worth noting: the expected value is 0 but individual guessers will vary. The number right out of 40 is binomial with mean 10 and standard deviation sqrt(40 x 0.25 x 0.75) = sqrt(7.5), about 2.7, so some guessers score positive and some negative.""",
         response="""With four options, a pure guess is right with probability 1/4, so the expected score is 40 x 1/4 = 10 marks. With a penalty of 1/3 mark per wrong answer, each guess is worth 1/4 x 1 - 3/4 x 1/3 = 0 on average, so the expected score from pure guessing falls to 0 (individual scores still scatter around it). The penalty removes the benefit of blind guessing while still rewarding a student who can eliminate wrong options. Expected score: 10 marks without the penalty, 0 with it.""",
+        final="10 marks; 0 with the penalty",
         notes=dict(
             strategies=["restating_problem", "subgoal_setting", "recalling_knowledge", "self_verification",
                         "testing_examples", "exploring_alternatives"],
@@ -149,6 +152,7 @@ And why the real-world picture is 'usually' rather than 'always': if the goal is
 
 I think I'm ready to write the answer. Keep it focused on the curve, then the mechanism, then the other reasons briefly.""",
         response="""Ebbinghaus's forgetting curve shows that memory falls steeply soon after learning and then levels off, and that each time material is relearned the following curve is flatter, meaning the memory has become more durable. In spaced practice each review comes after some forgetting, so retrieval takes effort and produces a large gain in stability; in crammed practice the repetitions come while the material is still fresh, so most of them add little, and after the single session the curve drops steeply. Spacing also adds varied retrieval contexts, fuller attention to each repetition and consolidation (including sleep) between sessions. Cramming therefore often looks better on an immediate test, but for the same total practice, spaced practice gives much better long-term retention, with the best gap growing with how long the material must be remembered.""",
+        final="Spaced practice gives better long-term retention",
         notes=dict(
             strategies=["restating_problem", "recalling_knowledge", "subgoal_setting",
                         "expressing_uncertainty", "testing_examples", "analogy", "exploring_alternatives",
@@ -180,6 +184,7 @@ Ballpark too: the cash flows average about 0.76 of face value after discounting 
 
 So we have NPV of about $13,700, positive, meaning the project earns more than the 10% required return. The decision rule says accept when NPV > 0. Caveats worth one line: the forecast cash flows may be optimistic, and the choice of 10% matters; the internal rate of return here is somewhere around 15%, so there is a cushion.""",
         response="""Discounting each $30,000 at 10% gives a present value of 30,000 x 3.7908 = $113,724 for the five inflows, so the NPV is $113,724 - $100,000 = about $13,700. Because the NPV is positive, the project earns more than the 10% required return and the firm should invest, provided the cash-flow forecasts are reliable. NPV: about $13,700; yes, invest.""",
+        final="About $13,700; yes",
         notes=dict(
             strategies=["restating_problem", "backtracking", "recalling_knowledge", "self_verification",
                         "estimation", "summarizing_progress"],
@@ -197,6 +202,7 @@ Team of 12: 12 x 11 / 2 = 66.
 
 Doubling the team multiplies channels by 66/15 = 4.4. Channels grow with the square of team size while people grow linearly, so communication overhead per person rises: in the team of 6 each person keeps up 5 links, in the team of 12 each keeps up 11. Implication: keep teams small, split large teams into sub-teams with clear interfaces, or route communication through leads. This is the reasoning behind Brooks's law in software (adding people to a late project makes it later, partly through this overhead) and the two-pizza team rule.""",
         response="""With every member talking to every other, the number of channels is n(n-1)/2: 6 x 5 / 2 = 15 for a team of 6 and 12 x 11 / 2 = 66 for a team of 12. Doubling the team more than quadruples the channels, because they grow roughly with the square of team size, so coordination costs climb quickly. Large groups work better when split into small sub-teams with defined links between them. Answer: 15 channels and 66 channels.""",
+        final="15; 66",
         notes=dict(
             strategies=["recalling_knowledge", "testing_examples"],
             verbosity=1, correct=True,
@@ -220,6 +226,7 @@ Hmm, a fair point to add: pay can carry a motivator element when it is tied to a
 
 Putting it together: a pay rise fixes a hygiene problem, reduces dissatisfaction, and leaves motivation unchanged unless the job also offers achievement, recognition, responsibility and interesting work.""",
         response="""Herzberg argued that job satisfaction and dissatisfaction arise from different sets of factors. Hygiene factors such as pay, working conditions, supervision and company policy cause dissatisfaction when they are inadequate, but improving them only brings people to a neutral point. Motivators such as achievement, recognition, the work itself, responsibility and advancement are what create satisfaction and effort. Because pay is a hygiene factor, a pay rise can remove a grievance and reduce dissatisfaction without making employees more motivated; motivation has to come from achievement, recognition and the work itself.""",
+        final="Pay: a hygiene factor, not a motivator",
         notes=dict(
             strategies=["recalling_knowledge", "analogy", "summarizing_progress"],
             verbosity=4, correct=True,
@@ -304,6 +311,7 @@ Let me recap before writing the answer:
 
 One more check on the first part, since it is the one with a definite answer. Could the intended answer be 8 with a strict reading of 'does not grow without limit'? If the arrivals and call lengths were perfectly regular, 8 agents would exactly keep up. But the question itself hints that waiting time is a concern, which only makes sense with randomness, and with randomness rho = 1 is unstable. So 9 it is, with 8 fully utilised as the boundary case.""",
         response="""The offered load is 120 / 15 = 8 agents' worth of work, so 8 agents would be 100% utilised; with random arrivals, any burst then builds a backlog that can never be worked off, and the queue drifts upward without limit. The smallest stable number is therefore 9 agents (capacity 135 calls an hour, about 89% utilisation). Even so, waiting time rises steeply as utilisation approaches 100%: by the Erlang C model, with 9 agents about 65% of callers wait, on average about 2.6 minutes, while with 10 agents the average wait falls below a minute. Because calls arrive in bursts, vary in length, peak at certain times of day, and agents need breaks and wrap-up time, centres staff well above the minimum. Answer: 9 agents (8 would be fully utilised), with more needed for short waits.""",
+        final="9 agents (8 would be fully utilised)",
         notes=dict(
             strategies=["restating_problem", "subgoal_setting", "backtracking", "recalling_knowledge",
                         "self_verification", "testing_examples", "case_analysis", "estimation", "analogy",
@@ -326,6 +334,7 @@ Rough check the other way: 1.0595^12. 1.0595^2 = 1.1225, ^4 = 1.2601, ^8 = 1.587
 
 Let me test it on a real note to be sure the ratio makes sense: A#4 should be 440 x 1.0595 = 466.2 Hz, which matches the usual table value of 466.16 Hz. And seven semitones up, E5, would be 440 x 2^(7/12) = 440 x 1.4983 = 659.3 Hz, slightly flat of a pure fifth (660 Hz), which is the known compromise of equal temperament.""",
         response="""Since an octave doubles the frequency, A5 = 2 x 440 = 880 Hz and A3 = 440 / 2 = 220 Hz. Equal temperament splits the octave into 12 equal ratios, so the semitone ratio r satisfies r^12 = 2, giving r = 2^(1/12) ≈ 1.0595 (for example A#4 ≈ 466.2 Hz). Answer: A5 = 880 Hz, A3 = 220 Hz, and adjacent semitones differ by a factor of 2^(1/12) ≈ 1.0595.""",
+        final="880 Hz and 220 Hz; 2^(1/12) ≈ 1.0595",
         notes=dict(
             strategies=["subgoal_setting", "recalling_knowledge", "self_verification", "estimation",
                         "testing_examples"],
@@ -357,6 +366,7 @@ Alternatively the first foot could be read as a trochee (SHALL i), but that's a 
 
 Let me double-check the count of feet: shall-I, com-pare, thee-to, a-sum, mer's-day. Five iambs. Iambic pentameter.""",
         response="""The line is in iambic pentameter: ten syllables forming five iambs, each an unstressed syllable followed by a stressed one. It scans as shall I | com-PARE | thee TO | a SUM | mer's DAY (x / | x / | x / | x / | x /). The word stresses of com-PARE and SUM-mer fix the rising pattern, and the light preposition 'to' takes a metrical beat; a reader may also stress 'Shall' as an opening inversion, but the regular reading is iambic. Answer: iambic pentameter, five unstressed-stressed feet.""",
+        final="Iambic pentameter: five unstressed-stressed feet",
         notes=dict(
             strategies=["restating_problem", "recalling_knowledge", "backtracking", "exploring_alternatives",
                         "expressing_uncertainty", "self_verification"],
@@ -373,6 +383,7 @@ Two cases for the opposite, the high angle looking down:
 
 The effect depends on context, so it is a tendency, not a rule: a low angle on a mundane figure can be comic or ironic.""",
         response="""A low camera angle looks up at the character, making them appear larger, dominant and powerful, sometimes heroic and sometimes menacing, because the audience is placed below them. The opposite, a high angle looking down, tends to make a character seem small, weak, vulnerable or isolated, and can also show the viewpoint of someone who has power over them. These are conventions that context can modify. Answer: a low angle makes the character look powerful; a high angle makes them look small or vulnerable.""",
+        final="Low angle: powerful; high angle: small or vulnerable",
         notes=dict(
             strategies=["case_analysis"],
             verbosity=0, correct=True,
@@ -404,6 +415,7 @@ Let me also think about why they wanted bigger windows at all. I'm not sure if t
 
 So overall the answer is: flying buttresses transfer the outward thrust of the high stone vaults across the aisles to outer piers; combined with ribbed vaults and pointed arches, which concentrate and reduce that thrust, this meant the walls between the supports no longer had to be thick load-bearing masonry. The walls could therefore be opened up into large windows filled with stained glass, unlike Romanesque churches whose thick walls, needed to resist the thrust of barrel vaults, could only have small openings. I keep coming back to the same point, so I think that's it: the thrust goes outside, the wall is freed, the wall becomes glass.""",
         response="""Stone vaults push outward as well as down, and Romanesque churches resisted this thrust with thick, continuous walls that could only have small windows. Gothic builders concentrated the thrust at points with ribbed vaults, reduced it with pointed arches, and used flying buttresses, open half-arches springing over the side aisles, to carry the remaining outward push from the upper nave walls to heavy piers outside the building. Because the walls between the supports no longer bore the load, they could be opened up into tall clerestory windows and great expanses of stained glass, as at Chartres or Sainte-Chapelle. In short, flying buttresses carry the outward thrust of the vaults away from the walls, so the walls need not be thick and can be filled with windows.""",
+        final="They carry the vaults' thrust off the walls, freeing them for windows",
         notes=dict(
             strategies=["restating_problem", "subgoal_setting", "recalling_knowledge",
                         "expressing_uncertainty", "summarizing_progress", "analogy", "self_verification"],
@@ -423,6 +435,7 @@ Time = 50,000 / 5,000 = 10 hours.
 
 Let me check it in cubic metres instead: 0.005 m x 10,000 m2 = 50 m3 = 50,000 L, and 10 h x 5 m3/h = 50 m3. Consistent. Per plant that is 20 litres over the run, i.e. each plant's share of the area is 4 m2 (10,000 / 2,500), and 4 m2 x 5 mm = 20 L. Also consistent. This assumes all emitters run at their rated flow and nothing is lost; in practice the runtime is adjusted for emission uniformity and evaporation.""",
         response="""A 5 mm layer over one hectare is 0.005 m x 10,000 m2 = 50 m3, or 50,000 litres. The system delivers 2,500 x 2 = 5,000 litres per hour, so it must run 50,000 / 5,000 = 10 hours. Answer: 10 hours.""",
+        final="10 hours",
         notes=dict(
             strategies=["recalling_knowledge", "self_verification"],
             verbosity=0, correct=True,
@@ -450,6 +463,7 @@ As a rough check, 7,600 litres is a typical lactation for a good dairy cow, mayb
 
 So we have 7,625 L, 7,853.75 kg of milk, 314 kg of fat.""",
         response="""Over the lactation the cow gives 25 x 305 = 7,625 litres, which weighs 7,625 x 1.03 = 7,853.75 kg. Since the milk is 4% fat by mass, the fat produced is 0.04 x 7,853.75 = 314.15 kg (equivalently 1.03 kg of fat a day for 305 days). Answer: about 314 kg of milk fat.""",
+        final="About 314 kg",
         notes=dict(
             strategies=["restating_problem", "subgoal_setting", "backtracking", "self_verification",
                         "estimation", "summarizing_progress"],
@@ -470,6 +484,7 @@ Let me check: 400,000 seeds x 0.75 = 300,000 plants. Yes.
 
 Per 100 seeds, that means 25 are lost somewhere between the bag and the stand, 15 never germinating and 10 failing to come up. So the seeding rate is 400,000 seeds per hectare. In practice a grower might add a small safety margin for bird damage or uneven drilling, but on the stated figures 400,000 is the answer.""",
         response="""With 85% germination and a further 10% loss, 75% of the seeds sown become established plants. To reach 300,000 plants per hectare the grower must sow 300,000 / 0.75 = 400,000 seeds per hectare. Answer: 400,000 seeds per hectare.""",
+        final="400,000",
         notes=dict(
             strategies=["working_backwards", "self_verification"],
             verbosity=1, correct=False,
@@ -504,6 +519,7 @@ Quick estimate of sensitivity to losses: each extra 1% lost costs about $2.05 pe
 
 To sum up: ignoring interest, storing yields $188.90 per tonne stored against $180 now, about $9 better, with break-even at about $196 per tonne.""",
         response="""Selling now yields $180 per tonne. Storing loses 2% of the grain, so 0.98 tonnes sell for 0.98 x $205 = $200.90, minus storage of 4 x $3 = $12, leaving $188.90 per tonne stored. Storing is therefore worthwhile by about $8.90 per tonne, and it stays worthwhile as long as the later price exceeds about $196, although the expected price is not guaranteed and interest (ignored here) would narrow the gain. Answer: yes, storing is better by about $9 per tonne ($188.90 versus $180).""",
+        final="Yes, by about $9 per tonne stored ($188.90 versus $180)",
         notes=dict(
             strategies=["restating_problem", "subgoal_setting", "expressing_uncertainty", "self_verification",
                         "exploring_alternatives", "case_analysis", "working_backwards", "estimation",
@@ -538,6 +554,7 @@ And the over-65 side: 300 - 150 + 100 = 250. Yes.
 
 So the share roughly halves, from 30% to about 14%. That makes sense: the older group shrank a bit while the population grew by three quarters, so the over-65 share should fall a lot. The big driver is the influx of 800 young people.""",
         response="""The over-65 group goes from 300 to 300 - 150 + 100 = 250 people. The population goes from 1,000 to 1,000 - 150 + 100 + 800 = 1,750, since the 200 young families add 800 people. The share over 65 is then 250 / 1,750 = 1/7, about 14%, less than half the original 30%. Answer: about 14% of the population is over 65.""",
+        final="About 14% (250 of 1,750)",
         notes=dict(
             strategies=["restating_problem", "subgoal_setting", "self_verification", "estimation"],
             verbosity=3, correct=False,
@@ -568,6 +585,7 @@ Now the consequences. Sociologists and economists link higher inequality with:
 
 To summarize: the rise means incomes are distributed much more unequally than before, and likely consequences are weaker mobility, lower trust, more health and social problems, and political strain, though which of these appear depends on the causes and on policy responses.""",
         response="""The Gini coefficient measures how far the income distribution departs from perfect equality (0) toward one person holding everything (1), so a rise from 0.30 to 0.40 means income inequality has increased substantially, roughly a move from a Nordic-like level to a level like that of the United States. It does not by itself say whether the top pulled away or the bottom fell behind, or whether the poor became poorer in absolute terms. Possible social consequences include reduced social mobility, lower social trust, worse health and social outcomes, higher crime, residential segregation and political polarisation. In short, the rise indicates that income inequality has increased.""",
+        final="Income inequality has increased",
         notes=dict(
             strategies=["recalling_knowledge", "estimation", "expressing_uncertainty", "testing_examples",
                         "case_analysis", "summarizing_progress"],
@@ -589,6 +607,7 @@ Darley and Latane also described a five-step decision model: notice the event, i
 
 Note the group can still be more likely to produce one helper in total than a lone witness in some situations; the effect is about each individual's likelihood. The practical advice: single out one person, you in the blue coat, call an ambulance, which cuts through the diffusion.""",
         response="""The bystander effect is the finding, from Darley and Latane's experiments in the 1960s, that individuals are less likely to help a person in trouble when other witnesses are present. The main cause is diffusion of responsibility: each onlooker feels only a share of the duty to act and assumes someone else will. Pluralistic ignorance, where everyone reads the others' calm as a sign that nothing is wrong, and fear of embarrassment add to it. Singling out one person to help counters the effect. The key mechanism is diffusion of responsibility among the onlookers.""",
+        final="Diffusion of responsibility among the onlookers",
         notes=dict(
             strategies=["recalling_knowledge"],
             verbosity=2, correct=True,
@@ -614,6 +633,7 @@ Policy responses: raising retirement ages, encouraging higher labour force parti
 
 To sum up: below-replacement fertility means an ageing population and, after a lag of a couple of decades, a shrinking workforce, with a temporary demographic dividend first.""",
         response="""A fall from 4.0 to 1.5 takes fertility well below the replacement level of about 2.1, so each new generation will be only about 70% the size of its parents'. In the short run the large earlier cohorts enter working age while fewer children are born, giving a temporary demographic dividend; after a couple of decades the small cohorts reach working age, the workforce starts to shrink and the population ages rapidly, raising the old-age dependency ratio and the burden of pensions and healthcare. Unless offset by immigration, higher participation or productivity, the result is an ageing population and eventually a shrinking workforce.""",
+        final="An ageing population and eventually a shrinking workforce",
         notes=dict(
             strategies=["recalling_knowledge", "estimation", "case_analysis", "analogy",
                         "summarizing_progress"],
@@ -639,6 +659,7 @@ As a rough plausibility check, a few kilometres for a 300 m/s shell seems about 
 
 Why the real range is shorter: air drag. Drag grows roughly with the square of speed, so at 300 m/s it is large; it slows the shell all along the trajectory, mostly the horizontal component, and the shell comes down steeper and shorter. With drag the best elevation is also usually a bit below 45 degrees for most shells (for very long-range guns firing into thin upper air it can be higher). Other factors: wind, air density, spin effects, and the shell not being a point mass.""",
         response="""Each velocity component is 300 x sin 45 = 212.1 m/s. The vertical component takes 212.1 / 9.8 = 21.6 s to fall to zero, so the shell covers about 212.1 x 21.6 = 4,590 m: the range in a vacuum is about 4.6 km. In reality air drag, which grows with the square of speed and is large at 300 m/s, continually slows the shell, so it falls short of this ideal range; wind and air density also matter. Answer: about 4.6 km, reduced further by air resistance.""",
+        final="About 4.6 km; air drag",
         notes=dict(
             strategies=["subgoal_setting", "self_verification", "estimation", "recalling_knowledge"],
             verbosity=2, correct=False,
@@ -662,6 +683,7 @@ This is like shouting in a canyon and clapping every second: if the echo takes l
 
 Ballpark check: long-range surveillance radars use low pulse rates, a few hundred per second, for ranges of several hundred km, and fire-control radars use high rates with short unambiguous ranges. 150 km at 1 kHz fits that pattern. Radars get around the limit by varying the pulse interval (staggered PRF), which separates true targets from ghost echoes.""",
         response="""An echo must return before the next pulse is sent, or the radar cannot tell which pulse it belongs to. The pulse interval is 1/1,000 s = 1 ms, during which light travels 300 km; since that distance covers the trip out and back, the maximum unambiguous range is half of it, R = c / (2 x PRF) = 3 x 10^8 / 2,000 = 150 km. Answer: 150 km.""",
+        final="150 km",
         notes=dict(
             strategies=["restating_problem", "recalling_knowledge", "backtracking", "self_verification",
                         "testing_examples", "analogy", "estimation"],
@@ -696,6 +718,7 @@ Alternatively one could model this with Lanchester-type equations, where firepow
 
 So the key points: 9,000 attackers by the rule; the rule is a rough planning guide for local force ratios and ignores quality, firepower, terrain, surprise and manoeuvre.""",
         response="""By the 3:1 rule an attack on 3,000 prepared defenders calls for about 3 x 3,000 = 9,000 attackers. The rule is an oversimplification: it really concerns the local ratio at the point of attack, which can be created by concentration; it counts soldiers rather than combat power (training, morale, firepower, armour, air support); it ignores terrain, the quality of the fortifications, surprise and manoeuvre; and historical studies show attacks succeeding at lower ratios and failing at higher ones. Answer: 9,000 attackers, as a crude planning guide rather than a law.""",
+        final="9,000",
         notes=dict(
             strategies=["recalling_knowledge", "estimation", "testing_examples", "case_analysis",
                         "expressing_uncertainty", "exploring_alternatives", "summarizing_progress"],
@@ -734,6 +757,7 @@ Hmm, I'm not sure, though, how well the square law matches real battles. I've he
 
 Let me recap: square law, strengths 1,000,000 versus 250,000, the larger side loses a quarter of its force, about 750 remain. Implication: concentration multiplies effectiveness, defeat in detail, numbers count more than proportionally. I'm going with 750.""",
         response="""Under Lanchester's square law, fighting strength is proportional to the square of numbers, so the larger force has strength 1,000^2 = 1,000,000 against 500^2 = 250,000, four times as strong with only twice the men. The smaller force can therefore destroy only a quarter of the larger one, so about 1,000 - 250 = 750 of the larger force remain when the 500 are wiped out. Because strength grows with the square of numbers, concentrating forces and defeating an enemy piece by piece (defeat in detail) is disproportionately effective, and a commander should avoid dividing his force. Answer: roughly 750 survivors.""",
+        final="Roughly 750",
         notes=dict(
             strategies=["restating_problem", "recalling_knowledge", "expressing_uncertainty",
                         "self_verification", "exploring_alternatives", "analogy", "testing_examples",
