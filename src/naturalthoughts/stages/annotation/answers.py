@@ -74,7 +74,8 @@ def normalize_answer(text: str) -> str:
     """Lowercase; drop LaTeX wrappers (``\\text{}``, ``$``), articles, trailing punctuation; collapse spaces."""
     s = text.strip().lower()
     s = re.sub(r"\\(?:text|mathrm|textbf|mathbf)\{([^{}]*)\}", r"\1", s)
-    s = s.replace("$", "").replace("\\,", "").replace("\\!", "").replace("\\%", "%")
+    # An escaped currency sign (R1 writes \boxed{\$13,700}) is dropped whole, not left behind as a backslash.
+    s = s.replace("\\$", "").replace("$", "").replace("\\,", "").replace("\\!", "").replace("\\%", "%")
     s = re.sub(r"\b(?:the|a|an)\b", " ", s)
     s = re.sub(r"[\s.;:!,]+$", "", s)
     return " ".join(s.split())
