@@ -173,3 +173,19 @@ def test_export_bad_input(small_run, tmp_path, capsys):
     assert "no column(s) nope" in capsys.readouterr().err
     assert main(["export", "--in", str(small_run / "04-select" / "random"), "--out", str(tmp_path / "x"),
                  "--format", "jsonl", "--push-to-hub", "me/x"]) == 2
+
+
+def test_selection_figures_show_mean_strategies_and_the_band_share():
+    # What the quickstart's two selections are compared on: the paper's preferred band 4 < |S| <= 8.
+    import pyarrow as pa
+
+    from naturalthoughts.stages.reporting.collect import distributions
+    from naturalthoughts.stages.reporting.report import _selection_figures
+
+    pool = distributions(pa.table({"num_strategies": [1, 2, 5, 6, 9, 3]}))
+    chosen = distributions(pa.table({"num_strategies": [5, 6, 7, 2]}))
+    assert pool["num_strategies_mean"] == pytest.approx(26 / 6) and pool["num_strategies_in_band"] == pytest.approx(2 / 6)
+    assert chosen["num_strategies_in_band"] == pytest.approx(0.75)
+    html = "".join(_selection_figures(chosen, pool, 6, 4))
+    assert "share 4 &lt; |S| ≤ 8" in html or "share 4 < |S| ≤ 8" in html
+    assert "33.3%" in html and "75.0%" in html and "4.33" in html and "5.00" in html

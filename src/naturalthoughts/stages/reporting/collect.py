@@ -163,6 +163,10 @@ def distributions(table: pa.Table) -> dict[str, Any]:
         counts = _value_counts(table.column("num_strategies"))
         out["num_strategies"] = dict(sorted(
             counts.items(), key=lambda kv: (kv[0] == "(none)", float(kv[0]) if kv[0] != "(none)" else 0)))
+        k = _numbers(table.column("num_strategies"))
+        # The paper's preferred band R_min < |S| <= R_max with its 4 / 8: what the strategies selection aims at.
+        out["num_strategies_mean"] = float(k.mean()) if len(k) else None
+        out["num_strategies_in_band"] = float(((k > 4) & (k <= 8)).mean()) if len(k) else None
     length_col = next((c for c in ("reasoning_tokens", "completion_tokens") if c in names), None)
     if length_col:
         values = _numbers(table.column(length_col))

@@ -146,8 +146,11 @@ def _selection_figures(sdist: dict, p: dict, prow: int, srow: int) -> list[str]:
                       key=float)
         png = plots.compare_discrete(p.get("num_strategies", {}), sdist["num_strategies"], title="",
                                      xlabel="distinct strategies")
-        figs.append(_figure(png, "Distinct strategies per trace", _table(
-            ["count", "pool", "selection"], _share_rows("num_strategies", keys, p, sdist, prow, srow))))
+        rows = _share_rows("num_strategies", keys, p, sdist, prow, srow) + [
+            ["mean", _num(p.get("num_strategies_mean"), 2), _num(sdist.get("num_strategies_mean"), 2)],
+            ["share 4 < |S| ≤ 8", *(_pct(d["num_strategies_in_band"], 1) if d.get("num_strategies_in_band") is not None
+                                   else "–" for d in (p, sdist))]]
+        figs.append(_figure(png, "Distinct strategies per trace", _table(["count", "pool", "selection"], rows)))
     if (sdist.get("length") or {}).get("values"):
         sl, pl = sdist["length"], p.get("length") or {}
         png = plots.compare_lengths(pl.get("values", []), sl["values"], title="",
