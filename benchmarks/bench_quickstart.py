@@ -4,8 +4,11 @@
     python benchmarks/bench_quickstart.py --summarize RUN  # only tabulate an existing run's stage times
 
 Prints the wall time of the whole command, each stage instance's time (from the runner's state files), the
-machine's load average before and after (other programs on the same cores make every number pessimistic), and
-the time of a second, all-skipped run.
+machine's load average before and after (other programs on the same cores make every number pessimistic), the
+CPU share (user + system seconds of the whole process tree / wall / cores), the peak RSS of the largest single
+process, the machine-speed figure (llama.cpp decode tokens/s of the embedded SmolLM2, 200 greedy tokens, measured
+in the same session right after the run: speed here varies ~2x between days) and the time of a second,
+all-skipped run.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -25,6 +29,22 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def decode_speed(tokens: int = 200) -> float:
+    """llama.cpp decode tokens/s of SmolLM2-135M (the quickstart's teacher) on this machine, now."""
+    from llama_cpp import Llama
+
+    from naturalthoughts.core.models import resolve
+
+    llm = Llama(model_path=resolve("smollm2-135m"), n_ctx=512, verbose=False)
+    llm("Warm up.", max_tokens=8, temperature=0.0)
+    t0 = time.perf_counter()
+    # End-of-text is banned so every run decodes exactly ``tokens`` tokens, whatever the model would say.
+    out = llm("Explain why the sky is blue, step by step.", max_tokens=tokens, temperature=0.0,
+              logit_bias={llm.token_eos(): -1000.0})
+    seconds = time.perf_counter() - t0
+    return out["usage"]["completion_tokens"] / seconds
 
 
 def stage_table(run: Path) -> list[str]:
@@ -67,6 +87,9 @@ def main() -> int:
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - t0
     after = load()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # every finished descendant that was waited for
+    cpu_share = (usage.ru_utime + usage.ru_stime) / wall / (os.cpu_count() or 1)
+    peak_rss_mib = usage.ru_maxrss / 1024  # Linux: KiB; the largest single process, not the sum
     if proc.returncode != 0:
         print(proc.stdout[-3000:], proc.stderr[-3000:], file=sys.stderr)
         return proc.returncode
@@ -74,8 +97,11 @@ def main() -> int:
     subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True, env=env)
     rerun = time.perf_counter() - t1
     last = [line for line in proc.stdout.splitlines() if line.strip()][-1]
+    speed = decode_speed()
     print(f"`naturalthoughts run recipes/quickstart.yaml`, cold run folder, {os.cpu_count()} CPU cores, no GPU, no network.\n")
     print(f"- wall time: **{wall / 60:.1f} min** ({wall:.0f} s); load average before {before}, after {after}")
+    print(f"- machine speed: llama.cpp decodes SmolLM2-135M at **{speed:.0f} tokens/s** (200 greedy tokens, right after)")
+    print(f"- CPU share: {cpu_share:.0%} of {os.cpu_count()} cores; peak RSS of the largest process {peak_rss_mib:,.0f} MiB")
     print(f"- second run (everything up to date, all stages skipped): {rerun:.1f} s")
     print(f"- last line printed: `{last}`")
     print(f"- student conversion cache: {'warm' if args.warm_models else 'cold (converted during the run)'}\n")
