@@ -241,10 +241,11 @@ def iter_batches(path: str | os.PathLike | Iterable[Path], columns: Sequence[str
         names = set(pf.schema_arrow.names)
         wanted = [c for c in schema.names if c in names]
         for batch in pf.iter_batches(batch_size=batch_rows, columns=wanted):
-            yield _conform_batch(batch, schema)
+            yield conform_batch(batch, schema)
 
 
-def _conform_batch(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+def conform_batch(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """``batch`` with exactly ``schema``'s columns, in its order and types (absent columns null, extra ones dropped)."""
     arrays = []
     for field in schema:
         if field.name in batch.schema.names:
@@ -271,4 +272,4 @@ def read_all(path: str | os.PathLike | Sequence[Path], columns: Sequence[str] | 
 
 
 def _conform_table(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    return pa.Table.from_batches([_conform_batch(b, schema) for b in table.to_batches()], schema=schema)
+    return pa.Table.from_batches([conform_batch(b, schema) for b in table.to_batches()], schema=schema)

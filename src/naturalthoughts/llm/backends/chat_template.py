@@ -35,6 +35,11 @@ class ChatTemplate:
     tokenizer_adds_bos: bool = False
     text: str = ""
 
+    @classmethod
+    def from_text(cls, text: str, source: str = "chat template", bos: str = "", eos: str = "") -> "ChatTemplate":
+        """A template from its Jinja source, rendered as Hugging Face and llama.cpp render it."""
+        return cls(source, _jinja_renderer(text, bos, eos), bos, bool(bos), text)
+
     def render(self, messages: Sequence[dict[str, str]], add_generation_prompt: bool = True,
                **template_kwargs: Any) -> str:
         """The prompt text; ``template_kwargs`` are extra template variables (``enable_thinking=False``)."""

@@ -28,9 +28,9 @@ class PromptMismatchError(SFTDataError):
 
 def template_renderer(text: str, source: str = "chat template") -> Renderer:
     """A renderer for chat-template text, in the environment Hugging Face and llama.cpp use."""
-    from naturalthoughts.llm.backends.chat_template import ChatTemplate, _jinja_renderer
+    from naturalthoughts.llm.backends.chat_template import ChatTemplate
 
-    return ChatTemplate(source, _jinja_renderer(text, "", ""), text=text)
+    return ChatTemplate.from_text(text, source)
 
 
 def first_difference(a: str, b: str) -> int:

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Sequence
 
 import pyarrow as pa
 
-from naturalthoughts.core.datafiles import data_files, dataset_schema, iter_batches
+from naturalthoughts.core.datafiles import conform_batch, data_files, dataset_schema, iter_batches
 from naturalthoughts.core.schema import TRACE_SCHEMA
 
 
@@ -89,11 +89,4 @@ def write_pooled(output: Any, paths: Sequence[str | os.PathLike], seen: set[int]
 
 def _as_trace_rows(table: pa.Table) -> pa.Table:
     """The trace columns in ``TRACE_SCHEMA`` order and types (absent ones null); other columns are dropped."""
-    arrays = []
-    for field in TRACE_SCHEMA:
-        if field.name in table.column_names:
-            col = table.column(field.name)
-            arrays.append(col if col.type == field.type else col.cast(field.type))
-        else:
-            arrays.append(pa.nulls(table.num_rows, field.type))
-    return pa.Table.from_arrays(arrays, schema=TRACE_SCHEMA)
+    return pa.Table.from_batches([conform_batch(b, TRACE_SCHEMA) for b in table.to_batches()], schema=TRACE_SCHEMA)
