@@ -4,7 +4,7 @@ For each size (default 20k and 200k traces with ~2,000-character reasoning), in 
 the ``strategies`` annotator's batch function through ``ExecutorOptions(executor="ray", workers=2)
 .map_to_folder`` on a local 2-CPU Ray instance started by the run (the workers read their slices of the input
 folder and write the output shards themselves), and the same through the local executor. Reported: wall time,
-the driver's peak RSS (``ru_maxrss`` of the child that runs the driver, Ray's own processes excluded) and whether
+the driver's peak RSS (``VmHWM`` of the child that runs the driver, Ray's own processes excluded) and whether
 the Ray output equals the local output row for row (ids, order, values).
 
     python benchmarks/bench_ray_driver.py
@@ -50,7 +50,6 @@ def make_traces(rows: int, folder: Path, chars: int = 2000, chunk: int = 20_000)
 def child(executor: str, folder: str, out: str, batch: int) -> None:
     """Run one mapping as the driver; print wall seconds and peak RSS as JSON."""
     import functools
-    import resource
 
     from naturalthoughts.executors.options import ExecutorOptions
     from naturalthoughts.stages.annotation.batch import annotate_batch
@@ -61,7 +60,10 @@ def child(executor: str, folder: str, out: str, batch: int) -> None:
     result = options.map_to_folder(Path(folder), fn, Path(out), specs={}, cache_path=None, use_cache=False,
                                    progress=False, slice_rows=batch)
     seconds = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    # VmHWM, not ru_maxrss: after fork + exec, ru_maxrss keeps the parent's peak (the parent builds the input,
+    # so it grows with the rows), which made local and Ray drivers look alike and grow with the input size.
+    peak = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
+                if line.startswith("VmHWM:")) / 1024**2
     print(json.dumps({"seconds": seconds, "peak_gib": peak, "shards": result.shards}))
 
 

@@ -3,7 +3,7 @@
 Builds the synthetic annotated pool of ``bench_select.py`` (default 2.8M rows, 384-dim float16 embeddings) and
 gives every row a ~2,000-character reasoning text (sentences drawn from a fixed bank, so the Parquet stays small
 enough for this disk), writes it as a stage folder (``data/part-*.parquet``), then for every strategy measures in a
-forked child, side by side in one run:
+fresh process, side by side in one run:
 
 * ``select(table)`` on the text-free pool held in memory (what bench_select.py measures), and
 * ``run_select(folder, out)`` from disk: reads the pool without its text columns, selects, and writes the selected
@@ -18,7 +18,6 @@ Targets (issue 14): every strategy ≤ 60 s (semantic k-means ≤ 90 s) from dis
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import shutil
 import subprocess
@@ -32,7 +31,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_select import BIG_CASES, GIB, _rss_gib, measure  # noqa: E402
+from bench_select import BIG_CASES, GIB, measure  # noqa: E402
 
 SENTENCES = [
     "Let me restate the problem: we need the quantity that stays fixed while the rest changes.",
@@ -88,7 +87,72 @@ def _case_options(name: str, opts: dict, seeds: tuple[np.ndarray, np.ndarray]) -
     return dict(opts)
 
 
+def _vm_hwm_gib() -> float:
+    """This process's own peak RSS (VmHWM starts afresh at exec, unlike ru_maxrss, which keeps the parent's)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024**2
+    return float("nan")
+
+
+def disk_case(work: Path, index: int, n: int) -> None:
+    """One ``run_select`` from the stage folder in this fresh process; prints wall, CPU, peak and rows as JSON."""
+    import json
+
+    from naturalthoughts.stages.selection import run_select
+
+    name, opts = BIG_CASES[index]
+    seeds = np.load(work / "seeds.npz")
+    call = _case_options(name, opts, (seeds["random"], seeds["near"]))
+    out = work / f"sel-{index}"
+    t0, c0 = time.perf_counter(), time.process_time()
+    selected = run_select(work / "pool", out, name, n, seed=0, **call).counts.get("selected")
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    shutil.rmtree(out, ignore_errors=True)
+    print(json.dumps({"wall": wall, "cpu": cpu, "peak": _vm_hwm_gib(), "selected": selected}))
+
+
+def build_phase(work: Path, rows: int, chars: int, n: int, memory_only: set[str], cases: list[int]) -> None:
+    """Build the pool folder and the seeds, and time the in-memory cases (in forked children of this process)."""
+    import json
+
+    from naturalthoughts.stages.selection import select
+
+    t0 = time.perf_counter()
+    table = build_pool(rows, work / "pool", chars)
+    build = time.perf_counter() - t0
+    random_seeds, near_seeds = seeds_for(table, rows)
+    np.savez(work / "seeds.npz", random=random_seeds, near=near_seeds)
+    memory = {}
+    for i in cases:
+        name, opts = BIG_CASES[i]
+        if name in memory_only:
+            call = _case_options(name, opts, (random_seeds, near_seeds))
+            memory[i] = measure(lambda pool=table: len(select(pool, name, n, seed=0, **call).ids))[:2]
+            print(f"memory {name} {opts}: {memory[i][0]:.1f} s, peak {memory[i][1]:.2f} GiB", flush=True)
+    print(json.dumps({"build": build, "memory": memory}))
+
+
+def _run_json(args: list[str]) -> dict:
+    import json
+
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, timeout=3600)
+    if proc.returncode:
+        raise RuntimeError(proc.stderr[-3000:])
+    for line in proc.stdout.splitlines():
+        if not line.startswith("{"):
+            print(line, flush=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--disk-case":
+        disk_case(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+        return 0
+    if len(sys.argv) > 1 and sys.argv[1] == "--build":
+        build_phase(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]),
+                    set(filter(None, sys.argv[6].split(","))), [int(i) for i in sys.argv[7].split(",")])
+        return 0
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=2_800_000)
     ap.add_argument("--n", type=int, default=100_000)
@@ -98,46 +162,34 @@ def main() -> int:
     ap.add_argument("--memory-cases", default="random,semantic",
                     help="strategies also timed on the text-free pool in memory, in the same run (comma list)")
     args = ap.parse_args()
-    from naturalthoughts.stages.selection import run_select, select
-
     only = set(args.only.split(",")) if args.only else None
     work = Path(args.work or tempfile.mkdtemp(prefix="nt-select-disk-"))
+    work.mkdir(parents=True, exist_ok=True)
     load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    t0 = time.perf_counter()
-    table = build_pool(args.rows, work / "pool", args.chars)  # rebuilt each run: the seeds need the table
-    build = time.perf_counter() - t0
+    cases = [i for i, (name, _) in enumerate(BIG_CASES) if not only or name in only]
+    # The pool is built (and the in-memory cases run) in a child, so that this parent stays small: a process
+    # started from a parent holding the 2.8M-row pool would count the parent's pages in its ru_maxrss.
+    built = _run_json(["--build", str(work), str(args.rows), str(args.chars), str(args.n), args.memory_cases or "",
+                       ",".join(map(str, cases))])
     disk = sum(f.stat().st_size for f in (work / "pool").rglob("*")) / GIB
-    seeds = seeds_for(table, args.rows)
     print(f"Run: `python benchmarks/bench_select_disk.py {' '.join(sys.argv[1:])}`; load before: `{load}`; "
           f"{os.cpu_count()} CPUs.\n\nPool: {args.rows:,} rows, 384-dim float16 embeddings, {args.chars:,}-character "
-          f"reasoning per row; built and written in {build:.0f} s; {disk:.2f} GiB on disk. Each case in a forked "
-          f"child; 'memory' = the text-free pool held in memory (bench_select.py), 'disk' = run_select from the stage "
-          f"folder, writing the selected rows with their text.\n", flush=True)
-    memory_only = set(args.memory_cases.split(",")) if args.memory_cases else set()
-    cases = [(name, opts) for name, opts in BIG_CASES if not only or name in only]
-    print(f"parent RSS with the pool in memory: {_rss_gib():.2f} GiB", flush=True)
-    memory: dict[int, tuple] = {}
-    for i, (name, opts) in enumerate(cases):
-        if name in memory_only:
-            call = _case_options(name, opts, seeds)
-            memory[i] = measure(lambda pool=table: len(select(pool, name, args.n, seed=0, **call).ids))
-            print(f"memory {name} {opts}: {memory[i][0]:.1f} s, peak {memory[i][1]:.2f} GiB", flush=True)
-    del table
-    gc.collect()
-    print(f"parent RSS without the pool: {_rss_gib():.2f} GiB\n", flush=True)
+          f"reasoning per row; built and written in {built['build']:.0f} s; {disk:.2f} GiB on disk. Each disk case "
+          f"in a fresh process (peak = its own VmHWM); 'memory' = the text-free pool held in memory "
+          f"(bench_select.py, a forked child), 'disk' = run_select from the stage folder, writing the selected rows "
+          f"with their text.\n", flush=True)
     print("| strategy | options | disk: wall (s) | disk: CPU (s) | disk: peak (GiB) | selected | within target | "
           "memory (same run): wall (s), peak (GiB) |", "|---|---|---:|---:|---:|---:|---|---|", sep="\n", flush=True)
-    for i, (name, opts) in enumerate(cases):
-        call = _case_options(name, opts, seeds)
-        out = work / f"sel-{i}"
-        d = measure(lambda: run_select(work / "pool", out, name, args.n, seed=0, **call).counts.get("selected"))
-        shutil.rmtree(out, ignore_errors=True)
-        target = 90 if opts.get("method") == "kmeans" else 60
-        ok = "yes" if d[0] <= target and d[1] <= 8 else "no"
+    for i in cases:
+        name, opts = BIG_CASES[i]
+        d = _run_json(["--disk-case", str(work), str(i), str(args.n)])
+        target = 90 if name == "semantic" else 60
+        ok = "yes" if d["wall"] <= target and d["peak"] <= 8 else "no"
         shown = ", ".join(f"{k}={v}" for k, v in opts.items()) or "defaults"
-        mem = f"{memory[i][0]:.1f}, {memory[i][1]:.2f}" if i in memory else ""
-        print(f"| {name} | {shown} | {d[0]:.1f} | {d[2][0]:.1f} | {d[1]:.2f} | {d[2][1]:,} | {ok} | {mem} |",
-              flush=True)
+        mem = built["memory"].get(str(i))
+        mem = f"{mem[0]:.1f}, {mem[1]:.2f}" if mem else ""
+        print(f"| {name} | {shown} | {d['wall']:.1f} | {d['cpu']:.1f} | {d['peak']:.2f} | {d['selected']:,} | {ok} | "
+              f"{mem} |", flush=True)
     load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     print(f"\nLoad after the run: `{load}`.")
     if not args.work:

@@ -231,3 +231,23 @@ def test_streamed_build_sft_equals_the_in_memory_one(tmp_path, mode, kwargs):
     small.finish(stage="build-sft", config={})
     assert read_table(tmp_path / "small").to_pylist() == expected.to_pylist()
     assert streamed["counts"] == stats["counts"] and streamed["strings"] == stats["strings"]
+
+
+def test_streamed_build_sft_holds_only_light_columns_and_names_a_missing_mix_column(tmp_path):
+    """Pass 0 keeps a key and the mix's column per row, not the annotation columns; a mix column the input lacks
+    is still an error that lists the input's columns (all of them, not only the ones pass 0 read)."""
+    from naturalthoughts.core.store import StageOutput, write_stage
+    from naturalthoughts.stages.distillation.sft_stream import _light_columns, stream_build_sft
+    from naturalthoughts.stages.distillation.mixing import parse_mix
+
+    rows = trace_rows(6)
+    for i, r in enumerate(rows):
+        r["agree"] = i % 2 == 0
+        r["strategies"] = ["verification"] * 50
+    write_stage(tmp_path / "in", pa.Table.from_pylist(rows), stage="select", config={}, rows_per_shard=4)
+    schema = read_table(tmp_path / "in").schema
+    assert _light_columns(schema, parse_mix("difficulty:agree=false")) == ["trace_id", "agree"]
+    assert _light_columns(schema, parse_mix("random:0.5")) == ["trace_id"]
+    with pytest.raises(ValueError, match=r"needs column 'hard'.*reasoning"):
+        stream_build_sft(tmp_path / "in", StageOutput(tmp_path / "out"), "mixed", mix="difficulty:hard",
+                         tokenizer="words")

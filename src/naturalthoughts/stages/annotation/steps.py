@@ -45,6 +45,11 @@ def _units(text: str) -> list[str]:
     for paragraph in _PARAGRAPH_RE.split(text):
         if not paragraph.strip():
             continue
+        # Every sentence break follows a '.', '!' or '?', so a paragraph with fewer of them than the limit cannot
+        # be over-long: counting them is ~20x cheaper than the lookaround split.
+        if paragraph.count(".") + paragraph.count("!") + paragraph.count("?") < MAX_SENTENCES_PER_UNIT:
+            units.append(paragraph)
+            continue
         sentences = _SENTENCE_RE.split(paragraph.strip())
         if len(sentences) <= MAX_SENTENCES_PER_UNIT:
             units.append(paragraph)
@@ -64,14 +69,44 @@ def content_words(text: str) -> list[str]:
     return [w for w in _WORD_RE.findall(text.lower()) if (len(w) > 2 or w.isdigit()) and w not in _STOPWORDS]
 
 
+_STOPWORDS_BYTES = frozenset(w.encode() for w in _STOPWORDS)
+# ASCII units: every byte that cannot be part of a word ([a-z'] or a digit, after lowercasing) becomes a space.
+_ASCII_NOT_WORD_TO_SPACE = bytes(c if (97 <= c <= 122 or 48 <= c <= 57 or c == 39) else 32 for c in range(256))
+
+
+def content_word_set(unit: str) -> frozenset[bytes]:
+    """The distinct :func:`content_words` of ``unit`` as UTF-8 bytes.
+
+    ASCII units take a fast path (bytes.translate + split, then the regex only on the rare runs that mix letters,
+    digits and apostrophes): ~4x faster than the regex over the whole unit, with the same words. A run of
+    ``[a-z0-9']`` characters holds whole regex matches only, so matching run by run finds the same words.
+    """
+    low = unit.lower()
+    if not low.isascii():
+        return frozenset(w.encode() for w in content_words(low))
+    words = set()
+    for run in set(low.encode().translate(_ASCII_NOT_WORD_TO_SPACE).split()):
+        if run.isalpha():
+            if len(run) > 2:
+                words.add(run)
+        elif run.isdigit():
+            words.add(run)
+        else:
+            words.update(w for w in _WORD_BYTES_RE.findall(run) if len(w) > 2 or w.isdigit())
+    return frozenset(words - _STOPWORDS_BYTES)
+
+
+_WORD_BYTES_RE = re.compile(_WORD_RE.pattern.encode())
+
+
 def step_units(text: str | None) -> list[tuple[str, bool]]:
     """Each unit of ``text`` and whether it counts as a step (it advances: enough new content words)."""
     if not text or not text.strip():
         return []
-    seen: set[str] = set()
+    seen: set[bytes] = set()
     out = []
     for unit in _units(text):
-        words = set(content_words(unit))
+        words = content_word_set(unit)
         is_step = len(words) >= MIN_CONTENT_WORDS and len(words - seen) >= MIN_NOVELTY * len(words)
         seen |= words
         out.append((unit, is_step))

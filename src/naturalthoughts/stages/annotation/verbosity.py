@@ -43,21 +43,45 @@ from naturalthoughts.stages.annotation.judge import judge_in_chunks, load_prompt
 
 METHODS = ("heuristic", "judge")
 
-_SENTENCE_RE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
+# Sentence ends: the end mark is consumed with the space after it (it is punctuation, which normalising drops
+# anyway); without a lookbehind the split is ~1.4x faster.
+_SENTENCE_RE = re.compile(r"[.!?。！？]\s+|\n+")
 _NON_WORD_RE = re.compile(r"[\W_]+")
-_RESTART_RE = re.compile(
+_RESTART_CUES = (
     r"^(?:wait|hmm+|actually|no,|no wait|but wait|oh wait|let me (?:think|try) again|let me start over|start over|"
     r"let me re|i'?m not sure|i'?m confused|maybe|or maybe|hold on)\b"
 )
+_RESTART_RE = re.compile(_RESTART_CUES)
+_RESTART_BYTES_RE = re.compile(_RESTART_CUES.encode())
+# ASCII sentences are normalised with bytes.translate (every non-alphanumeric byte to a space) and split():
+# the same result as the regex for ASCII text, ~4x faster; other sentences go through the regex.
+_ASCII_NON_WORD_TO_SPACE = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
+
+
+def normalized_sentences(text: str) -> tuple[list[bytes], int]:
+    """The non-empty sentences of ``text`` lowercased, punctuation runs as one space (UTF-8 bytes, so ASCII and
+    other sentences compare alike), and how many of them open with a restart cue."""
+    keys: list[bytes] = []
+    restarts = 0
+    for piece in _SENTENCE_RE.split(text.lower()):
+        if piece.isascii():
+            key = b" ".join(piece.encode().translate(_ASCII_NON_WORD_TO_SPACE).split())
+            restarted = key and _RESTART_BYTES_RE.match(key)
+        else:
+            words = _NON_WORD_RE.sub(" ", piece).strip()
+            key, restarted = words.encode(), words and _RESTART_RE.match(words)
+        if key:
+            keys.append(key)
+            restarts += bool(restarted)
+    return keys, restarts
 
 
 def verbosity_features(text: str) -> dict[str, float]:
     """The heuristic's three signals, each in [0, 1] (see the module docstring)."""
-    sentences = [s for s in (_NON_WORD_RE.sub(" ", s.lower()).strip() for s in _SENTENCE_RE.split(text)) if s]
+    sentences, restarts = normalized_sentences(text)
     if not sentences:
         return {"repetition": 0.0, "restarts": 0.0, "compressibility": 0.0}
     repeated = len(sentences) - len(set(sentences))
-    restarts = sum(1 for s in sentences if _RESTART_RE.match(s))
     compressibility = 0.0
     data = text.encode("utf-8")
     if len(data) >= 1000:

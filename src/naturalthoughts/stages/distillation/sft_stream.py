@@ -50,8 +50,9 @@ def stream_build_sft(input_path: str | os.PathLike, output: StageOutput, mode: s
     sft._check_arguments(schema.empty_table(), max_tokens, s1_think_block)
     policy = InstructionPolicy.parse(instruction_policy)
     mix = parse_mix(mix)
-    light = read_all(files, [c for c in schema.names if c not in TEXT_COLUMNS])
-    train_modes, mix_notes = assign_modes(light, mode, mix, seed)
+    light = read_all(files, _light_columns(schema, mix))
+    missing = _mix_column(mix) not in (None, *schema.names)  # the mix's error then lists the input's columns
+    train_modes, mix_notes = assign_modes(schema.empty_table() if missing else light, mode, mix, seed)
     count_tokens, tokenizer_name, tokenizer_template = sft.token_counter(tokenizer)
     carrier = SFTCarrier.resolve(mode_carrier, model_family, chat_template, tokenizer_template, check_prompts)
     empty_think = sft._wants_empty_think(s1_think_block, carrier.template_text, carrier)
@@ -94,6 +95,18 @@ def stream_build_sft(input_path: str | os.PathLike, output: StageOutput, mode: s
                    **carrier.config()},
         **carrier.manifest_extra(consistency),
     }
+
+
+def _mix_column(mix: Any) -> str | None:
+    return getattr(mix, "column", None)
+
+
+def _light_columns(schema: pa.Schema, mix: Any) -> list[str]:
+    """The columns pass 0 holds for every row: a key (for the row count) and a difficulty mix's column. Not the
+    annotation columns (strategy lists, spans, embeddings): at 200k rows those were hundreds of MiB."""
+    key = next((c for c in ("trace_id", "id") if c in schema.names), schema.names[0])
+    column = _mix_column(mix)
+    return [key] + ([column] if column and column in schema.names and column != key else [])
 
 
 def _measure(files: list, columns: list[str], train_modes: list[str], count_tokens: Any, empty_think: bool,

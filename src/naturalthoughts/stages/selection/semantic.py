@@ -36,6 +36,9 @@ HDBSCAN_MAX_ROWS = 100_000
 EXACT_KCENTER_MAX_WORK = 2.5e8  # rows x N: 50k x 5k runs exact (~1e11 flops at 384 dims)
 KMEANS_PLUSPLUS_MAX_WORK = 2e7
 _CHUNK = 262_144
+# Bytes of one block of assignment scores (rows x clusters float32): 262k rows x 1000 centroids was a 1 GiB
+# temporary, which made the stage's peak grow with K rather than stay near the embeddings' size.
+_SCORES_BLOCK_BYTES = 64 * 1024**2
 
 
 def _seed_int(rng: np.random.Generator) -> int:
@@ -134,7 +137,8 @@ def cluster_kmeans(pool: Pool, active: np.ndarray, rng: np.random.Generator, *, 
     del x
     half_norms = 0.5 * np.einsum("ij,ij->i", centroids, centroids)
     labels = np.empty(len(active), dtype=np.int64)
-    for which, block in pool.embedding_blocks(active, _CHUNK):
+    block_rows = int(min(_CHUNK, max(4096, _SCORES_BLOCK_BYTES // (4 * k))))
+    for which, block in pool.embedding_blocks(active, block_rows):
         if components is not None:
             block = (block - mean) @ components.T
         scores = block @ centroids.T
