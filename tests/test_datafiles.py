@@ -112,3 +112,21 @@ def test_iter_take_with_columns_already_in_memory_reads_only_the_rest(tmp_path):
     chunks = list(iter_take(tmp_path / "s", order, chunk_rows=40, have=have))
     assert pa.concat_tables(chunks).to_pylist() == table.take(pa.array(order)).to_pylist()
     assert chunks[0].column_names == table.column_names  # the files' column order, not "have first"
+
+
+def test_take_from_batches_equals_take_in_any_order_across_many_batches():
+    """The batch-wise gather gives exactly Table.take's rows (any order, repeats, one batch, none) without
+    Arrow's concatenation of every column first."""
+    import numpy as np
+
+    from naturalthoughts.core.rowaccess import take_from_batches
+
+    rng = np.random.default_rng(3)
+    batches = [pa.record_batch({"n": np.arange(i * 100, (i + 1) * 100),
+                                "v": pa.FixedSizeListArray.from_arrays(pa.array(rng.random(200, dtype=np.float32)), 2),
+                                "s": [f"r{j}" for j in range(i * 100, (i + 1) * 100)]}) for i in range(9)]
+    table = pa.Table.from_batches(batches)
+    for idx in (rng.integers(0, 900, 250), np.array([899, 0, 0, 450]), np.arange(900)[::-1], np.array([], dtype=int)):
+        assert take_from_batches(table, idx).equals(table.take(pa.array(idx, type=pa.int64())))
+    single = pa.Table.from_batches(batches[:1])
+    assert take_from_batches(single, [5, 1]).column("n").to_pylist() == [5, 1]

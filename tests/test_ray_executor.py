@@ -196,3 +196,59 @@ def test_workers_write_the_shards_and_the_driver_only_lists_them(ray_local, tmp_
     local_rows = read_all([tmp_path / "local" / s["path"] for s in local.shards])
     assert ray_rows.select(ROW_COLUMNS).to_pylist() == local_rows.select(ROW_COLUMNS).to_pylist()
     assert ray_rows.column("trace_id").to_pylist()[:4] == ["q00#0", "q00#1", "q01#0", "q01#1"]
+
+
+def _shard_files(folder: Path) -> dict[str, tuple[int, int]]:
+    return {f.name: (f.stat().st_ino, f.stat().st_mtime_ns) for f in sorted((folder / "data").glob("part-*"))}
+
+
+def _kill_mid_way(folder: Path, index: int) -> None:
+    """What a run killed while slice ``index`` was being written leaves: no shard, no record, a worker's temp
+    file, and no manifest or _SUCCESS."""
+    (folder / "data" / f"part-{index:05d}.parquet").unlink()
+    (folder / "_slices" / f"{index:06d}.json").unlink()
+    (folder / "data" / f"part-{index:05d}.parquet.4242.tmp").write_bytes(b"half a shard")
+    (folder / "_SUCCESS").unlink()
+    (folder / "manifest.json").unlink()
+
+
+def test_ray_rerun_keeps_finished_slices_and_redoes_only_the_rest(ray_local, tmp_path):
+    """Resume by shard on Ray (annotate from a stage folder, generate from an in-memory question table): a re-run
+    after a run killed mid-way keeps every finished shard untouched (same inode and mtime), writes only the
+    missing one, drops the temp file, and ends with every row exactly once in input order; a changed config
+    keeps nothing."""
+    from naturalthoughts.stages.annotation.run import run_annotate
+
+    rows = [{"id": f"q{i:02d}", "question": f"Why would a {w} pier scour in flood {i}?"}
+            for i, w in enumerate(["granite", "timber", "steel"] * 8)]
+    write_parquet(pa.Table.from_pylist(rows), tmp_path / "q.parquet")
+    ray_opts = ExecutorOptions(executor="ray", workers=2, batch_size=6, cpus_per_worker=0.5)
+    spec = BackendSpec(backend="fake", model="fake")
+    gen = dict(cache=tmp_path / "c.sqlite", progress=False, executor=ray_opts)
+    run_generate(tmp_path / "q.parquet", tmp_path / "traces", spec, SamplingParams(max_tokens=32), **gen)
+    before = _shard_files(tmp_path / "traces")
+    assert len(before) == 4 and len(list((tmp_path / "traces" / "_slices").glob("*.json"))) == 4
+    _kill_mid_way(tmp_path / "traces", 1)
+    run_generate(tmp_path / "q.parquet", tmp_path / "traces", spec, SamplingParams(max_tokens=32), **gen)
+    after = _shard_files(tmp_path / "traces")
+    assert sorted(after) == sorted(before)  # the temp file is gone
+    assert {k: v for k, v in after.items() if k != "part-00001.parquet"} == \
+        {k: v for k, v in before.items() if k != "part-00001.parquet"}
+    assert after["part-00001.parquet"] != before["part-00001.parquet"]
+    assert read_table(tmp_path / "traces").column("id").to_pylist() == [r["id"] for r in rows]
+
+    names = "strategies,verbosity"
+    ann = dict(cache=False, progress=False, executor=ray_opts)
+    first = run_annotate(tmp_path / "traces", tmp_path / "ann", names, **ann)
+    expected = read_table(tmp_path / "ann").to_pylist()
+    before = _shard_files(tmp_path / "ann")
+    _kill_mid_way(tmp_path / "ann", 2)
+    again = run_annotate(tmp_path / "traces", tmp_path / "ann", names, **ann)
+    after = _shard_files(tmp_path / "ann")
+    assert [k for k in after if after[k] != before[k]] == ["part-00002.parquet"]
+    assert read_table(tmp_path / "ann").to_pylist() == expected
+    assert again.counts == first.counts and again.counts["out"] == 24
+
+    run_annotate(tmp_path / "traces", tmp_path / "ann", "strategies", **ann)  # another config: nothing kept
+    changed = _shard_files(tmp_path / "ann")
+    assert sorted(changed) == sorted(before) and all(changed[k] != after[k] for k in changed)

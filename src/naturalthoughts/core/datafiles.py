@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 DATA_DIR = "data"
+SLICES_DIR = "_slices"  # the Ray executor's per-slice records (naturalthoughts.executors.slice_progress)
 LEGACY_DATA_FILE = "data.parquet"
 SHARD_ROWS = 50_000
 ROW_GROUP_BYTES = 64 * 1024**2
@@ -159,11 +160,15 @@ class ShardWriter:
 
 
 def clear_data(out_dir: str | os.PathLike) -> None:
-    """Remove a folder's rows in either layout (shards, leftovers of an interrupted write, a legacy file)."""
+    """Remove a folder's rows in either layout (shards, leftovers of an interrupted write, a legacy file) and
+    the Ray executor's records of them."""
+    import shutil
+
     out = Path(out_dir)
     for f in (out / DATA_DIR).glob("part-*.parquet*") if (out / DATA_DIR).is_dir() else ():
         f.unlink()
     (out / LEGACY_DATA_FILE).unlink(missing_ok=True)
+    shutil.rmtree(out / SLICES_DIR, ignore_errors=True)
 
 
 def _manifest_shards(folder: Path) -> list[dict[str, Any]] | None:

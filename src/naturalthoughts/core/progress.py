@@ -28,6 +28,12 @@ PROGRESS_VERSION = 1
 def clear_stage_folder(out: Path) -> None:
     """Remove what a stage run writes (rows in either layout, rejects, manifest, markers, progress)."""
     clear_data(out)
+    clear_stage_markers(out)
+
+
+def clear_stage_markers(out: Path) -> None:
+    """Remove everything but the shards and the Ray slice records: the start of a Ray run that may keep the
+    finished slices of an earlier one (the executor then removes the shards it cannot keep)."""
     for name in (SUCCESS_FILE, MANIFEST_FILE, REJECTS_FILE, PROGRESS_FILE, PROGRESS_FILE + ".tmp"):
         (out / name).unlink(missing_ok=True)
 

@@ -136,6 +136,32 @@ def _wanted_rows(files: Sequence[Path], schema: pa.Schema, wanted: Any) -> Itera
             offset += n
 
 
+def take_from_batches(table: pa.Table, indices: Any) -> pa.Table:
+    """``table.take(indices)`` gathered record batch by record batch.
+
+    Arrow's take on a many-chunked table concatenates each column's chunks first (pyarrow 26: a 4,096-row take
+    from the 2.8M-row pool, 56 row groups, copied its 2 GB embedding column every time; 25 takes made a 100k
+    selection's write 35 s slower); here each batch gives its rows and only the small result is put in order.
+    """
+    import numpy as np
+
+    idx = np.asarray(indices, dtype=np.int64)
+    batches = table.to_batches()
+    if len(batches) <= 1 or idx.size == 0:
+        return table.take(pa.array(idx, type=pa.int64()))
+    starts = np.cumsum([0] + [b.num_rows for b in batches])
+    which = np.searchsorted(starts, idx, side="right") - 1
+    by_batch = np.argsort(which, kind="stable")
+    pieces = []
+    for b in np.unique(which):
+        rows = by_batch[which[by_batch] == b]
+        pieces.append(batches[b].take(pa.array(idx[rows] - starts[b], type=pa.int64())))
+    gathered = pa.Table.from_batches(pieces, schema=table.schema).combine_chunks()
+    back = np.empty(idx.size, dtype=np.int64)
+    back[by_batch] = np.arange(idx.size)
+    return gathered.take(pa.array(back))
+
+
 def _take_with(path: str | os.PathLike, indices: Sequence[int], chunk_rows: int, columns: Sequence[str] | None,
                tmp_dir: str | os.PathLike | None, have: pa.Table) -> Iterator[pa.Table]:
     """:func:`iter_take` reading from disk only the columns ``have`` lacks, in the files' column order."""
@@ -147,6 +173,6 @@ def _take_with(path: str | os.PathLike, indices: Sequence[int], chunk_rows: int,
     from_disk = iter_take(path, order, chunk_rows, missing, tmp_dir) if missing else None
     for start in range(0, max(order.size, 1), chunk_rows):
         part = order[start:start + chunk_rows]
-        known = have.take(pa.array(part))
+        known = take_from_batches(have, part)
         read = next(from_disk) if from_disk is not None else None
         yield pa.table({c: (read.column(c) if c in missing else known.column(c)) for c in schema.names})

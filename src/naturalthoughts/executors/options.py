@@ -45,11 +45,11 @@ class ExecutorOptions(ExecutorSettings):
 
     def map_to_folder(self, source: "pa.Table | str | os.PathLike", batch_fn: "BatchFn", out_dir: str | os.PathLike, *,
                       specs: "Mapping[str, BackendSpec]", cache_path: str | os.PathLike | None, use_cache: bool,
-                      progress: bool | str, slice_rows: int) -> "FolderMapResult":
+                      progress: bool | str, slice_rows: int, resume: "Mapping | None" = None) -> "FolderMapResult":
         from naturalthoughts.executors.stage import run_map_to_folder
 
         return run_map_to_folder(source, batch_fn, out_dir, specs=specs, options=self, cache_path=cache_path,
-                                 progress=progress, use_cache=use_cache, slice_rows=slice_rows)
+                                 progress=progress, use_cache=use_cache, slice_rows=slice_rows, resume=resume)
 
 def add_executor_args(p: argparse.ArgumentParser) -> None:
     """Add ``--executor``, ``--ray-address``, ``--ray-workers``, ``--ray-batch-size``, ... and ``--shard``."""

@@ -38,6 +38,7 @@ from naturalthoughts.core.datafiles import data_files, read_all, sha256_file, sh
 from naturalthoughts.core.rowaccess import plan_slices, read_slice
 from naturalthoughts.core.sharding import Shard, select_shard
 from naturalthoughts.executors.settings import ExecutorSettings
+from naturalthoughts.executors.slice_progress import identity_key, kept_slices, record_slice, slice_places
 from naturalthoughts.llm.backends.base import BackendSpec
 from naturalthoughts.llm.context import BatchFn, WorkerContext, fault_from_env
 from naturalthoughts.llm.runner import RunStats
@@ -64,13 +65,14 @@ class _StageWorker:
 
     def __init__(self, batch_fn: BatchFn, specs: Mapping[str, BackendSpec], cache_path: str | None,
                  stats_dir: str, out_dir: str, allocator: Any, use_cache: bool, fault: tuple[int, str] | None,
-                 shard: tuple[int, int] | None) -> None:
+                 shard: tuple[int, int] | None, resume_key: str | None = None) -> None:
         import ray
 
         index = ray.get(allocator.take.remote())
         self.batch_fn = batch_fn
         self.stats_dir, self.out_dir = Path(stats_dir), Path(out_dir)
         self.shard = Shard(*shard) if shard else None
+        self.resume_key = resume_key
         self.ctx = WorkerContext(specs, cache_path, worker_index=index, progress=False, use_cache=use_cache,
                                  fault=fault)
 
@@ -80,12 +82,13 @@ class _StageWorker:
             index = int(descriptors["index"][i])
             rows = read_slice(str(descriptors["file"][i]), int(descriptors["offset"][i]), int(descriptors["rows"][i]))
             rows = select_shard(rows, self.shard)
-            shard = self._map_one(index, rows)
+            shard = self._map_one(index, rows, {"start": int(descriptors["start"][i]),
+                                                "rows": int(descriptors["rows"][i])})
             for key in out:
                 out[key].append(shard[key])
         return out
 
-    def _map_one(self, index: int, rows: pa.Table) -> dict[str, Any]:
+    def _map_one(self, index: int, rows: pa.Table, place: dict[str, int]) -> dict[str, Any]:
         for stats in self.ctx.all_stats().values():  # per-slice statistics: reset the worker's counters
             stats.__init__()
         self.ctx.reports.clear()
@@ -100,8 +103,11 @@ class _StageWorker:
         stats_tmp = self.stats_dir / f"{index:06d}.json.{os.getpid()}.tmp"
         stats_tmp.write_text(json.dumps(body))
         os.replace(stats_tmp, self.stats_dir / f"{index:06d}.json")
-        return {"index": index, "path": name, "rows": result.num_rows, "sha256": sha256_file(final),
-                "rows_in": rows.num_rows}
+        entry = {"index": index, "path": name, "rows": result.num_rows, "sha256": sha256_file(final),
+                 "rows_in": rows.num_rows}
+        if self.resume_key:  # last: a record exists only for a shard that is whole and in place
+            record_slice(self.out_dir, self.resume_key, index, place, entry, rows.num_rows, body)
+        return entry
 
 
 def _collect(stats_dir: Path) -> tuple[dict[str, RunStats], list[dict[str, Any]]]:
@@ -178,15 +184,16 @@ def run_on_ray_to_folder(
     options: ExecutorSettings,
     work_dir: Path,
     use_cache: bool = True,
+    resume: Mapping[str, Any] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, RunStats], list[dict[str, Any]], int]:
     """Apply ``batch_fn`` on Ray; workers write ``out_dir/data/part-*.parquet`` themselves.
 
     ``source``: a stage folder or Parquet file(s) (read by the workers), or a table (written to ``work_dir``
-    first). Returns (shard entries in row order for the manifest, summed statistics, slice reports, input rows
-    of this shard).
+    first). ``resume``: the run's identity (config and input hashes); then the finished slices of an earlier run
+    with the same identity and slicing are kept and not sent to Ray (:mod:`~naturalthoughts.executors.slice_progress`).
+    Returns (shard entries in row order for the manifest, summed statistics, slice reports, input rows of this
+    shard).
     """
-    import ray
-
     in_dir, stats_dir = work_dir / "ray-in", work_dir / "ray-stats"
     for d in (in_dir, stats_dir):
         shutil.rmtree(d, ignore_errors=True)
@@ -200,6 +207,34 @@ def run_on_ray_to_folder(
     slices = plan_slices(files, options.batch_size)
     if not slices:  # no rows at all: one empty slice keeps the output's schema
         slices = [{"index": 0, "file": str(files[0]), "offset": 0, "rows": 0}]
+    places = slice_places(slices)
+    for s, place in zip(slices, places):
+        s["start"] = place["start"]
+    shard = (options.shard.index, options.shard.count) if options.shard else None
+    key = identity_key({**resume, "rows_per_slice": options.batch_size, "shard": shard}) if resume else None
+    kept = kept_slices(Path(out_dir), key, places) if key else {}
+    for index, record in kept.items():  # their statistics count in the manifest like the new slices'
+        (stats_dir / f"{index:06d}.json").write_text(json.dumps(record["stats"]))
+    todo = [s for s in slices if s["index"] not in kept]
+    written = [{"index": i, "path": r["path"], "rows": r["rows"], "sha256": r["sha256"], "rows_in": r["rows_in"]}
+               for i, r in kept.items()]
+    if todo:
+        written += _run_slices(todo, batch_fn, out_dir, specs=specs, cache_path=cache_path, options=options,
+                               work_dir=work_dir, stats_dir=stats_dir, use_cache=use_cache, shard=shard,
+                               resume_key=key)
+    written.sort(key=lambda r: int(r["index"]))
+    shards = [{"path": str(r["path"]), "rows": int(r["rows"]), "sha256": str(r["sha256"])} for r in written]
+    stats, reports = _collect(stats_dir)
+    return shards, stats, reports, sum(int(r["rows_in"]) for r in written)
+
+
+def _run_slices(slices: list[dict[str, Any]], batch_fn: BatchFn, out_dir: str | os.PathLike, *,
+                specs: Mapping[str, BackendSpec], cache_path: str | os.PathLike | None, options: ExecutorSettings,
+                work_dir: Path, stats_dir: Path, use_cache: bool, shard: tuple[int, int] | None,
+                resume_key: str | None) -> list[dict[str, Any]]:
+    """The Ray Data job over ``slices``: one actor pool; each call maps and writes one slice."""
+    import ray
+
     started = _ensure_ray(options)
     try:
         allocator = ray.remote(num_cpus=0)(_IndexAllocator).remote()
@@ -217,23 +252,21 @@ def run_on_ray_to_folder(
                 "allocator": allocator,
                 "use_cache": use_cache,
                 "fault": fault_from_env(work_dir),
-                "shard": (options.shard.index, options.shard.count) if options.shard else None,
+                "shard": shard,
+                "resume_key": resume_key,
             },
             batch_size=1,  # one slice per call: the unit of work and of retry
             batch_format="numpy",
-            concurrency=options.workers,
+            concurrency=max(1, min(options.workers, len(slices))),  # no idle actor for a short resume
             **resources,
             # Not passed: max_restarts=-1, max_task_retries=-1. They are Ray Data's defaults for actor pools (a
             # dead actor is restarted and its slice retried; the row cache makes the retry exactly-once), and
             # passing them goes through `ray_remote_args`, deprecated since Ray 2.60.
         )
-        written = sorted(ds.take_all(), key=lambda r: int(r["index"]))
+        return list(ds.take_all())
     finally:
         if started:
             ray.shutdown()
-    shards = [{"path": str(r["path"]), "rows": int(r["rows"]), "sha256": str(r["sha256"])} for r in written]
-    stats, reports = _collect(stats_dir)
-    return shards, stats, reports, sum(int(r["rows_in"]) for r in written)
 
 
 def run_on_ray(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 import pyarrow as pa
 
@@ -79,13 +79,16 @@ def run_map_to_folder(
     use_cache: bool = True,
     slice_rows: int = 1000,
     work_dir: str | os.PathLike | None = None,
+    resume: Mapping[str, Any] | None = None,
 ) -> FolderMapResult:
     """Apply ``batch_fn`` to ``source`` (a stage folder, Parquet file or table) and write its output as shards of
     ``out_dir`` (``data/part-*.parquet``, one per input slice, in input order) without holding all rows.
 
     Local: slices of ``slice_rows`` input rows stream through one :class:`WorkerContext` in this process. Ray: the
     workers read their slices (``--ray-batch-size`` rows) and write the shards themselves; only shard names,
-    row counts and sha256s come back. ``--shard I/N`` keeps the rows of that shard in either case.
+    row counts and sha256s come back. ``--shard I/N`` keeps the rows of that shard in either case. ``resume`` (the
+    run's identity): on Ray, the finished slices of an earlier run with that identity are kept (the local path
+    here, used for ``--shard`` alone, starts afresh).
     """
     cache_path = Path(cache_path) if cache_path else default_cache_path()
     if options.executor != "ray":
@@ -97,7 +100,7 @@ def run_map_to_folder(
     with tempfile.TemporaryDirectory(prefix="naturalthoughts-ray-") as tmp:
         shards, stats, reports, rows_in = run_on_ray_to_folder(
             source, batch_fn, out_dir, specs=specs, cache_path=cache_path, options=options,
-            work_dir=Path(work_dir) if work_dir else Path(tmp), use_cache=use_cache)
+            work_dir=Path(work_dir) if work_dir else Path(tmp), use_cache=use_cache, resume=resume)
     return FolderMapResult(shards, stats, rows_in, options.manifest_extra(), reports)
 
 

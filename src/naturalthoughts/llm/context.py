@@ -221,8 +221,12 @@ class RowMapper(Protocol):
 
     def map_to_folder(self, source: pa.Table | str | os.PathLike, batch_fn: BatchFn, out_dir: str | os.PathLike, *,
                       specs: Mapping[str, BackendSpec], cache_path: str | os.PathLike | None, use_cache: bool,
-                      progress: bool | str, slice_rows: int) -> FolderMapResult:
-        """Apply ``batch_fn`` and write the output as ``out_dir``'s shards, one per input slice (no rows returned)."""
+                      progress: bool | str, slice_rows: int, resume: Mapping[str, Any] | None = None) -> FolderMapResult:
+        """Apply ``batch_fn`` and write the output as ``out_dir``'s shards, one per input slice (no rows returned).
+
+        ``resume``: the run's identity; where the executor can (Ray), finished slices of an earlier run with the
+        same identity are kept instead of done again.
+        """
         ...
 
     def manifest_extra(self) -> dict[str, Any]:

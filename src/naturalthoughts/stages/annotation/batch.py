@@ -112,8 +112,8 @@ def merge_annotate_reports(result: pa.Table, names: list[str], options: dict[str
 
 def annotate_mapped_to_folder(source: pa.Table | str | os.PathLike, probe: pa.Table, out_dir: str | os.PathLike,
                               annotators: str | Iterable[str], *, judge: Any, second: Any, cache: Any,
-                              progress: bool, batch_size: int, mapper: RowMapper, **options: Any
-                              ) -> tuple[list[dict[str, Any]], dict[str, Any], int]:
+                              progress: bool, batch_size: int, mapper: RowMapper, resume: Any = None,
+                              **options: Any) -> tuple[list[dict[str, Any]], dict[str, Any], int]:
     """``annotate`` per slice through ``mapper``, each slice written as a shard of ``out_dir`` by whoever
     annotated it (the Ray workers read their slices from ``source`` themselves): (shards, merged report, input
     rows of this ``--shard``). Only the annotation columns are read back here, for the report."""
@@ -133,7 +133,7 @@ def annotate_mapped_to_folder(source: pa.Table | str | os.PathLike, probe: pa.Ta
     # Slices (--ray-batch-size rows) are the unit of work and retry; inside, annotate's batch size applies.
     fn = functools.partial(annotate_batch, annotators=names, options=dict(options), batch_size=batch_size)
     result = mapper.map_to_folder(source, fn, out_dir, specs=specs, cache_path=cache_path, use_cache=use_cache,
-                                  progress=progress, slice_rows=batch_size)
+                                  progress=progress, slice_rows=batch_size, resume=resume)
     summed = merge_counts(result.reports) or {}
     wanted = [c for name in names if name not in REPORTS_WITHOUT_VALUES
               for c in ((summed.get("annotators") or {}).get(name) or {}).get("columns") or []]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import pyarrow as pa
 
+from naturalthoughts.core.progress import clear_stage_markers
 from naturalthoughts.core.store import Manifest, StageOutput, hash_config, hash_input
 from naturalthoughts.llm.backends import Backend, BackendSpec
 from naturalthoughts.llm.cache import RequestCache
@@ -278,10 +279,16 @@ def _run_mapped(input_path: str | os.PathLike, out_dir: str | os.PathLike, annot
     else:
         source = probe = load_table(input_path)  # JSONL/CSV: the workers read Parquet, so convert it here
     t_read = time.perf_counter() - t0
-    StageOutput(out_dir)  # clears what an earlier run left before the workers write
+    resume = None
+    if getattr(executor, "executor", None) == "ray":  # Ray keeps the finished slices of an identical earlier run
+        resume = {"config": hash_config(config), "input": hash_input(input_path), "batch_size": batch_size}
+        clear_stage_markers(Path(out_dir))
+    else:
+        StageOutput(out_dir)  # clears what an earlier run left before the workers write
     shards, report, rows_in = annotate_mapped_to_folder(source, probe, out_dir, annotators, judge=judge,
                                                         second=second, cache=cache, progress=progress,
-                                                        batch_size=batch_size, mapper=executor, **options)
+                                                        batch_size=batch_size, mapper=executor, resume=resume,
+                                                        **options)
     timings = {"read": t_read, **{name: entry["seconds"] for name, entry in report["annotators"].items()}}
     timings["total"] = time.perf_counter() - t0
     report["executor"] = executor.manifest_extra()

@@ -46,7 +46,8 @@ def generate_mapped(questions: pa.Table, spec: BackendSpec, params: SamplingPara
 
 def generate_mapped_to_folder(questions: pa.Table, out_dir: Any, spec: BackendSpec, params: SamplingParams, *,
                               n: int, template: Any, cache: Any, retry_truncated: bool, progress: bool | str,
-                              mapper: RowMapper, slice_rows: int, carrier: Any = None) -> FolderMapResult:
+                              mapper: RowMapper, slice_rows: int, carrier: Any = None,
+                              resume: Any = None) -> FolderMapResult:
     """``generate_traces`` per slice through ``mapper``, each slice's traces written as a shard of ``out_dir``
     by whoever computed them (the Ray workers): no trace passes through this process."""
     cache_path, use_cache = cache_setting(cache)
@@ -54,4 +55,4 @@ def generate_mapped_to_folder(questions: pa.Table, out_dir: Any, spec: BackendSp
                            carrier=carrier)
     return mapper.map_to_folder(questions, fn, out_dir, specs={TEACHER: spec}, cache_path=cache_path,
                                 use_cache=use_cache, progress=("generate" if progress is True else progress),
-                                slice_rows=slice_rows)
+                                slice_rows=slice_rows, resume=resume)

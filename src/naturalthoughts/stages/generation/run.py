@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from naturalthoughts.core.datafiles import ShardWriter
 from naturalthoughts.core.io import Reject
-from naturalthoughts.core.progress import ShardProgress, clear_stage_folder
+from naturalthoughts.core.progress import ShardProgress, clear_stage_folder, clear_stage_markers
 from naturalthoughts.core.schema import QC_FLAGS, TRACE_SCHEMA
 from naturalthoughts.core.store import Manifest, StageOutput, StageTimer, hash_config, hash_input, sum_counts
 from naturalthoughts.llm.backends.base import Backend, BackendSpec, SamplingParams
@@ -197,14 +197,19 @@ class _Job:
         assert self.executor is not None
         with self.timer("read"):
             questions, rejects = load_questions(self.source, self.on_bad_row)
-        clear_stage_folder(self.out)
+        resume = None
+        if getattr(self.executor, "executor", None) == "ray":  # keeps the finished slices of an identical run
+            resume = {"config_hash": hash_config(self.config), "input_sha256": hash_input(self.source)}
+            clear_stage_markers(self.out)
+        else:
+            clear_stage_folder(self.out)
         with self.timer("generate"):
             result = generate_mapped_to_folder(questions, self.out, self.spec, self.params, n=self.n,
                                                template=self.tmpl, cache=self.cache,
                                                retry_truncated=self.retry_truncated, progress=self.progress,
                                                mapper=self.executor,
                                                slice_rows=max(1, self.rows_per_shard // self.n),
-                                               carrier=self.carrier)
+                                               carrier=self.carrier, resume=resume)
         flags = read_all([self.out / s["path"] for s in result.shards], ["qc_flags"])
         counts = {"in": result.rows_in, "out": flags.num_rows, "flags": flag_counts(flags)}
         stats = result.stats.get(TEACHER, RunStats())
