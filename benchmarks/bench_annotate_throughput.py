@@ -108,6 +108,27 @@ def llama_cpp_counter(name: str):
     return lambda texts: [len(vocab.tokenize(t.encode(), add_bos=False, special=False)) for t in texts]
 
 
+BASELINE_COMMIT = "c269062"  # the step counter and verbosity heuristic before their ASCII fast paths
+
+
+def old_module(name: str, commit: str = BASELINE_COMMIT):
+    """``naturalthoughts.stages.annotation.<name>`` as it was at ``commit`` (read with git; None without git)."""
+    import importlib.util
+    import subprocess
+    import tempfile
+
+    rel = f"src/naturalthoughts/stages/annotation/{name}.py"
+    proc = subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:{rel}"], capture_output=True, text=True)
+    if proc.returncode:
+        return None
+    path = Path(tempfile.mkdtemp(prefix="nt-old-")) / f"old_{name}.py"
+    path.write_text(proc.stdout)
+    spec = importlib.util.spec_from_file_location(f"old_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def cpu_seconds() -> float:
     """CPU seconds of this process and of its finished children (the pool's workers, once shut down)."""
     me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -116,18 +137,21 @@ def cpu_seconds() -> float:
 
 def timed_run(folder: Path, out: Path, workers: int, baseline: bool = False) -> tuple[float, float]:
     """(wall seconds, CPU seconds over all processes) of one ``run_annotate`` (read, annotate, write)."""
-    from naturalthoughts.stages.annotation import length
+    from naturalthoughts.stages.annotation import length, strategies, verbosity
     from naturalthoughts.stages.annotation.run import run_annotate
 
-    saved = length.load_batch_counter
+    saved = length.load_batch_counter, strategies.count_steps, verbosity.heuristic_verbosity
     if baseline:
         length.load_batch_counter = functools.lru_cache(maxsize=8)(llama_cpp_counter)
+        old_steps, old_verbosity = old_module("steps"), old_module("verbosity")
+        if old_steps and old_verbosity:
+            strategies.count_steps, verbosity.heuristic_verbosity = old_steps.count_steps, old_verbosity.heuristic_verbosity
     try:
         w0, c0 = time.perf_counter(), cpu_seconds()
         run_annotate(folder, out, ANNOTATORS, progress=False, workers=workers)
         return time.perf_counter() - w0, cpu_seconds() - c0
     finally:
-        length.load_batch_counter = saved
+        length.load_batch_counter, strategies.count_steps, verbosity.heuristic_verbosity = saved
         shutil.rmtree(out, ignore_errors=True)
 
 
@@ -179,7 +203,8 @@ def main() -> None:
         "traces per CPU-s | tokenizer tokens per CPU-s | of one-core bound |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    names = {"baseline": f"before: llama.cpp tokenizer per text, 1 process ({args.baseline_traces} traces)",
+    names = {"baseline": f"before: llama.cpp tokenizer per text, steps/verbosity of {BASELINE_COMMIT}, 1 process "
+                         f"({args.baseline_traces} traces)",
              "1": "batch tokenizer, `--workers 1`", "2": "batch tokenizer, `--workers 2`"}
     for key in runs:
         speed, rate, per_cpu, cpu_rate = best[key]
@@ -188,7 +213,8 @@ def main() -> None:
                      f"{speed / ceiling:.2f} | "
                      f"{speed / best['baseline'][0]:.2f}x | {per_cpu:.0f} | {cpu_rate / 1e3:.0f}k | "
                      f"{per_cpu / (cpu_rate / tokens_per_trace):.2f} |")
-    lines += ["", f"`--workers 2` vs one process: {best['2'][0] / best['1'][0]:.2f}x.", ""]
+    lines += ["", f"`--workers 2` vs one process: {best['2'][0] / best['1'][0]:.2f}x; vs before: "
+              f"{best['2'][0] / best['baseline'][0]:.2f}x.", ""]
     block = "\n".join(lines)
     print(block)
     if args.append:

@@ -189,3 +189,24 @@ def test_selection_figures_show_mean_strategies_and_the_band_share():
     html = "".join(_selection_figures(chosen, pool, 6, 4))
     assert "share 4 &lt; |S| ≤ 8" in html or "share 4 < |S| ≤ 8" in html
     assert "33.3%" in html and "75.0%" in html and "4.33" in html and "5.00" in html
+
+
+def test_export_streams_a_sharded_folder_in_row_and_column_order(tmp_path):
+    """export reads a sharded stage folder batch by batch (export_stage never builds a table of all rows): every
+    row in order, the asked column order, both formats."""
+    import datasets
+    import pyarrow as pa
+
+    from naturalthoughts.core.store import write_stage
+    from naturalthoughts.stages.reporting.export import export_stage
+
+    rows = [{"id": f"r{i:02d}", "question": f"q{i}", "score": i / 2, "tags": ["a"] * (i % 3)} for i in range(11)]
+    write_stage(tmp_path / "in", pa.Table.from_pylist(rows), stage="select", config={}, rows_per_shard=3)
+    path, schema, n = export_stage(tmp_path / "in", tmp_path / "hf", "hf", columns=["score", "id", "tags"])
+    assert n == 11 and schema.names == ["score", "id", "tags"]
+    loaded = datasets.load_from_disk(str(path))
+    assert loaded.column_names == ["score", "id", "tags"] and loaded["id"] == [r["id"] for r in rows]
+    assert loaded[4]["tags"] == ["a"] and not list(tmp_path.glob(".nt-export-*"))
+    path, schema, n = export_stage(tmp_path / "in", tmp_path / "js", "jsonl", drop=["question"])
+    lines = [json.loads(x) for x in path.read_text().splitlines()]
+    assert [r["id"] for r in lines] == [r["id"] for r in rows] and list(lines[0]) == ["id", "score", "tags"]

@@ -38,16 +38,16 @@ def main(args: argparse.Namespace) -> int:
     columns = [c for c in (args.columns or "").split(",") if c] or None
     drop = [c for c in args.drop.split(",") if c]
     try:
-        path, table = export_stage(args.input, args.out, args.format, columns=columns, drop=drop)
+        path, schema, rows = export_stage(args.input, args.out, args.format, columns=columns, drop=drop)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    card = _card_for(Path(args.input), table, args.format)
+    card = _card_for(Path(args.input), schema, args.format)
     if card:
         from naturalthoughts.core.secrets import scrub
 
         (Path(args.out) / "README.md").write_text(scrub(card), encoding="utf-8")
-    print(f"exported {table.num_rows} rows ({len(table.column_names)} columns) → {path}")
+    print(f"exported {rows} rows ({len(schema.names)} columns) → {path}")
     if args.push_to_hub:
         try:
             url = push_to_hub(args.out, args.push_to_hub, private=not args.public, token_env=args.token_env)
@@ -58,7 +58,7 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
-def _card_for(folder, table, fmt: str) -> str | None:
+def _card_for(folder, schema, fmt: str) -> str | None:
     """A dataset card when ``folder`` is a selection inside a run folder (pool = the run's annotate output)."""
     from naturalthoughts.stages.reporting import collect
     from naturalthoughts.stages.reporting.card import dataset_card
@@ -69,10 +69,12 @@ def _card_for(folder, table, fmt: str) -> str | None:
     sel = next((s for s in run.find("select") if s.folder == folder), None)
     if sel is None:
         return None
-    sdist = collect.distributions(table.select([c for c in collect.STAT_COLUMNS if c in table.column_names]))
+    from naturalthoughts.core.store import read_table
+
+    sdist = collect.distributions(read_table(folder, columns=[c for c in collect.STAT_COLUMNS if c in schema.names]))
     pool_dirs = run.find("annotate")
     ptable = collect.read_columns(pool_dirs[0].folder) if pool_dirs else None
     pdist = collect.distributions(ptable) if ptable is not None else None
-    return dataset_card(sel.name, pool=pdist, selection=sdist, columns=[(f.name, str(f.type)) for f in table.schema],
+    return dataset_card(sel.name, pool=pdist, selection=sdist, columns=[(f.name, str(f.type)) for f in schema],
                         select_config=(sel.manifest or {}).get("config"),
                         data_files="data.jsonl" if fmt == "jsonl" else None)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Iterator, Sequence
 
 import pyarrow as pa
 
-from naturalthoughts.core.store import read_table
+from naturalthoughts.core.datafiles import data_files, dataset_schema, iter_batches
 
 FORMATS = ("jsonl", "hf")
 
@@ -22,13 +23,22 @@ def _jsonable(value):
 
 def export_table(table: pa.Table, out_dir: str | os.PathLike, fmt: str) -> Path:
     """Write ``table`` into ``out_dir`` as ``data.jsonl`` (``jsonl``) or a ``save_to_disk`` folder (``hf``)."""
+    return export_batches(table.to_batches(max_chunksize=2048), table.schema, out_dir, fmt)
+
+
+def export_batches(batches: Iterable[pa.RecordBatch], schema: pa.Schema, out_dir: str | os.PathLike, fmt: str) -> Path:
+    """:func:`export_table` for a stream of record batches: memory holds one batch, whatever the row count.
+
+    ``hf`` writes the batches to one Arrow stream file first, which ``datasets`` memory-maps
+    (``Dataset.from_file``) and ``save_to_disk`` copies shard by shard, so no step holds every row.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if fmt == "jsonl":
         path = out / "data.jsonl"
         tmp = path.with_suffix(".jsonl.tmp")
         with open(tmp, "w", encoding="utf-8") as f:
-            for batch in table.to_batches(max_chunksize=2048):
+            for batch in batches:
                 for row in batch.to_pylist():
                     f.write(json.dumps({k: _jsonable(v) for k, v in row.items()}, ensure_ascii=False, default=str) + "\n")
         os.replace(tmp, path)
@@ -36,8 +46,14 @@ def export_table(table: pa.Table, out_dir: str | os.PathLike, fmt: str) -> Path:
     if fmt == "hf":
         import datasets
 
-        dataset = datasets.Dataset(table.combine_chunks()) if table.num_rows else datasets.Dataset(table)
-        dataset.save_to_disk(str(out))
+        with tempfile.TemporaryDirectory(prefix=".nt-export-", dir=out.parent) as tmp_dir:
+            stream = Path(tmp_dir) / "rows.arrow"
+            with pa.OSFile(str(stream), "wb") as sink, pa.ipc.new_stream(sink, schema) as writer:
+                for batch in batches:
+                    writer.write_batch(batch)
+            dataset = datasets.Dataset.from_file(str(stream))
+            dataset.save_to_disk(str(out))
+            del dataset  # release the memory map before the folder goes
         return out
     raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
@@ -58,14 +74,22 @@ def push_to_hub(folder: str | os.PathLike, repo: str, *, private: bool = True, t
 
 
 def export_stage(in_path: str | os.PathLike, out_dir: str | os.PathLike, fmt: str, *, columns: Sequence[str] | None = None,
-                 drop: Sequence[str] = ()) -> tuple[Path, pa.Table]:
-    """Read a stage folder (or Parquet file) and export it; ``columns``/``drop`` choose what goes out."""
-    table = read_table(in_path)
-    missing = [c for c in (*(columns or ()), *drop) if c not in table.column_names]
+                 drop: Sequence[str] = ()) -> tuple[Path, pa.Schema, int]:
+    """Export a stage folder (or Parquet file) record batch by record batch; ``columns``/``drop`` choose what goes
+    out. Returns (what was written, its schema, rows)."""
+    files = data_files(in_path)
+    schema = dataset_schema(files)
+    missing = [c for c in (*(columns or ()), *drop) if c not in schema.names]
     if missing:
-        raise ValueError(f"{in_path}: no column(s) {', '.join(missing)} (have: {', '.join(table.column_names)})")
-    if columns:
-        table = table.select(list(columns))
-    if drop:
-        table = table.drop_columns(list(drop))
-    return export_table(table, out_dir, fmt), table
+        raise ValueError(f"{in_path}: no column(s) {', '.join(missing)} (have: {', '.join(schema.names)})")
+    keep = [c for c in (columns or schema.names) if c not in drop]
+    out_schema = pa.schema([schema.field(c) for c in keep])
+    rows = 0
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        nonlocal rows
+        for batch in iter_batches(files, columns=keep, batch_rows=2048):
+            rows += batch.num_rows
+            yield batch.select(keep)
+
+    return export_batches(batches(), out_schema, out_dir, fmt), out_schema, rows
