@@ -158,3 +158,36 @@ def test_trace_rows_are_not_held_in_memory(tmp_path, monkeypatch):
     assert m.counts["out"] == 1200 and m.counts["questions"] == 1200
     # Python objects at the peak: a few batches of rows, not the ~25 MB of reasoning text.
     assert peak < total_text / 3, (peak, total_text)
+
+
+def test_json_array_file_is_read_element_by_element(tmp_path):
+    """A file holding one JSON array streams like JSON Lines: the same rows and numbering at any buffer size,
+    non-objects counted as bad rows, a malformed element an error naming the file and the element, and
+    ingest gives the rows of the JSONL form of the same file."""
+    from naturalthoughts.core import io as nio
+
+    rows = [{"id": f"q{i}", "question": f"Why does the {w} sink? ({i})" + " pad" * (i * 13 % 300), "big": 2**70 + i}
+            for i, w in enumerate(["anchor", "stone", "key"] * 40)]
+    path = tmp_path / "pool.json"
+    path.write_text(json.dumps(rows, indent=1))
+    for chunk in (5, 333, 1 << 20):
+        with open(path, "rb") as f:
+            got = list(nio._iter_json_array(path, f, RowSink("skip"), chunk_chars=chunk))
+        assert [r for _, r in got] == rows and [n for n, _ in got] == list(range(1, 121))
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text('[{"id": "a", "question": "Why?"}, 7, {"id": "b", "question": "How?"}]')
+    sink = RowSink("skip")
+    assert [r["id"] for _, r in iter_records(mixed, sink)] == ["a", "b"]
+    assert [(r.reason, r.line) for r in sink.rejects] == [("not_an_object", 2)]
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"id": "a", "question": "Why?"}, {"id": ]')
+    try:
+        list(iter_records(broken, RowSink("skip")))
+        raise AssertionError("a malformed array must not pass")
+    except ValueError as exc:
+        assert "broken.json" in str(exc) and "element 2" in str(exc)
+    ingest_questions(path, tmp_path / "from-json")
+    ingest_questions(write_jsonl(tmp_path / "pool.jsonl", rows), tmp_path / "from-jsonl")
+    strip = lambda t: [{k: v for k, v in r.items() if k != "source"} for r in t.to_pylist()]  # noqa: E731
+    assert strip(read_table(tmp_path / "from-json")) == strip(read_table(tmp_path / "from-jsonl"))
+    assert read_table(tmp_path / "from-json").num_rows == 120

@@ -124,9 +124,7 @@ def _iter_jsonl(p: Path, sink: RowSink) -> Iterator[tuple[int, dict[str, Any]]]:
         first = f.read(1)
         f.seek(0)
         if first == b"[":  # a JSON array file rather than JSON Lines
-            data = json.loads(f.read().decode("utf-8"))
-            for i, rec in enumerate(data, start=1):
-                yield i, rec
+            yield from _iter_json_array(p, f, sink)
             return
         for line_no, raw in enumerate(f, start=1):
             if not raw.strip():
@@ -145,6 +143,57 @@ def _iter_jsonl(p: Path, sink: RowSink) -> Iterator[tuple[int, dict[str, Any]]]:
                 sink.bad("not_an_object", str(p), line_no, None, f"expected a JSON object, got {type(rec).__name__}", line)
                 continue
             yield line_no, rec
+
+
+def _iter_json_array(p: Path, f: Any, sink: RowSink, chunk_chars: int = 1 << 20) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The elements of a file holding one JSON array, one at a time (numbered from 1), never the whole file.
+
+    Hand-written because the standard library has no incremental parser (``ijson`` would be a dependency for
+    one input kind): ``JSONDecoder.raw_decode`` parses one element from a text buffer that is refilled as needed.
+    """
+    import io
+
+    text = io.TextIOWrapper(f, encoding="utf-8")
+    decoder = json.JSONDecoder()
+    buf, pos, eof, index = "", 0, False, 0
+
+    def more() -> bool:
+        nonlocal buf, pos, eof
+        piece = text.read(chunk_chars)
+        eof = not piece
+        buf, pos = buf[pos:] + piece, 0
+        return not eof
+
+    def skip(chars: str) -> str:
+        """Skip whitespace and any of ``chars``; the next character (empty at the end of the file)."""
+        nonlocal pos
+        while True:
+            while pos < len(buf) and (buf[pos].isspace() or buf[pos] in chars):
+                pos += 1
+            if pos < len(buf) or not more():
+                return buf[pos:pos + 1]
+
+    skip("[")  # the opening bracket (checked by the caller)
+    while True:
+        nxt = skip(",")
+        if nxt in ("]", ""):
+            return
+        while True:
+            try:
+                value, end = decoder.raw_decode(buf, pos)
+            except json.JSONDecodeError as exc:
+                if not eof and more():
+                    continue
+                raise ValueError(f"{p}: malformed JSON array at element {index + 1}: {exc.msg}") from None
+            if end == len(buf) and not eof and more():  # a number may go on in the next piece
+                continue
+            break
+        pos, index = end, index + 1
+        if isinstance(value, dict):
+            yield index, value
+        else:
+            sink.bad("not_an_object", str(p), index, None, f"expected a JSON object, got {type(value).__name__}",
+                     json.dumps(value)[:200])
 
 
 def _iter_csv(p: Path, sink: RowSink, delimiter: str) -> Iterator[tuple[int, dict[str, Any]]]:
