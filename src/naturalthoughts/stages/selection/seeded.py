@@ -94,9 +94,18 @@ def nearest(pool: Pool, candidates: np.ndarray, queries: np.ndarray, k: int) -> 
         threshold[qs[full]] = ss[full]
         return qs[top], ss[top], cs[top]
 
-    for which, x in pool.embedding_blocks(candidates, _block_sizes(nq, k)):
-        scores = x @ q_t
-        rows, cols = np.nonzero(scores >= threshold)
+    sizes = _block_sizes(nq, k)
+    # Reused buffers: a new 250 MB score matrix and its mask per block cost more in page faults than the compare.
+    score_buf = np.empty((min(sizes[-1], len(candidates)), nq), dtype=np.float32)
+    above_buf = np.empty(score_buf.shape, dtype=bool)
+    for which, x in pool.embedding_blocks(candidates, sizes):
+        scores = np.matmul(x, q_t, out=score_buf[:len(x)])
+        above = np.greater_equal(scores, threshold, out=above_buf[:len(x)])
+        # Most rows beat no query's running threshold once the first blocks are in: find the rows that do with a
+        # row-wise any() and scan only those (np.nonzero over the whole block took 22 of 67 s at 2.8M x 1000 seeds).
+        hit = np.flatnonzero(above.any(axis=1))
+        rows, cols = np.nonzero(above[hit])
+        rows = hit[rows]
         pending.append((cols.astype(np.int64), scores[rows, cols], which[rows]))
         pending_rows += len(rows)
         if pending_rows >= max(len(kept[0]), nq * k):  # amortise the sort: prune once the new rows match the kept
