@@ -133,6 +133,19 @@ def build_phase(work: Path, rows: int, chars: int, n: int, memory_only: set[str]
     print(json.dumps({"build": build, "memory": memory}))
 
 
+def matmul_gflops(seconds: float = 2.0) -> float:
+    """Machine speed for these numbers: float32 GFLOP/s of the (block x 384) @ (384 x 1000) products k-means
+    assignment and the seeded search spend their time in, with the threads numpy has here."""
+    rng = np.random.default_rng(0)
+    a, b = rng.random((16384, 384), dtype=np.float32), rng.random((384, 1000), dtype=np.float32)
+    a @ b
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        a @ b
+        n += 1
+    return 2 * 16384 * 384 * 1000 * n / (time.perf_counter() - t0) / 1e9
+
+
 def _run_json(args: list[str]) -> dict:
     import json
 
@@ -167,6 +180,7 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     cases = [i for i, (name, _) in enumerate(BIG_CASES) if not only or name in only]
+    speed = matmul_gflops()
     # The pool is built (and the in-memory cases run) in a child, so that this parent stays small: a process
     # started from a parent holding the 2.8M-row pool would count the parent's pages in its ru_maxrss.
     built = _run_json(["--build", str(work), str(args.rows), str(args.chars), str(args.n), args.memory_cases or "",
@@ -191,7 +205,8 @@ def main() -> int:
         print(f"| {name} | {shown} | {d['wall']:.1f} | {d['cpu']:.1f} | {d['peak']:.2f} | {d['selected']:,} | {ok} | "
               f"{mem} |", flush=True)
     load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    print(f"\nLoad after the run: `{load}`.")
+    print(f"\nLoad after the run: `{load}`. Machine speed: float32 matmul {speed:.0f} GFLOP/s before the run, "
+          f"{matmul_gflops():.0f} after.")
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
     return 0
