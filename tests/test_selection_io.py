@@ -223,3 +223,30 @@ def test_seeded_embeds_seeds_with_the_pool_embedder_from_the_manifest(tmp_path, 
     assert used == ["my-embedder", "explicit-model"]  # an explicit --embedder wins over the manifest
     manifest = json.loads((tmp_path / "sel" / "manifest.json").read_text())
     assert manifest["config"]["options"]["seeded"]["embedder"] == "my-embedder"
+
+
+@pytest.mark.parametrize("strategy,needs_embedding", [("long", False), ("semantic", True), ("random", False)])
+def test_run_select_reads_only_the_columns_its_chain_needs(pool, tmp_path, monkeypatch, strategy, needs_embedding):
+    """From a stage folder, the selection reads keys, its strategies' columns, token counts and the report's
+    columns (the embedding only for embedding strategies); the written rows still carry every input column, in
+    the input's values."""
+    from naturalthoughts.core import store
+    from naturalthoughts.core.store import write_stage
+
+    write_stage(tmp_path / "in", pool, stage="annotate", config={}, rows_per_shard=400)
+    seen: list[list[str]] = []
+    real = store.read_table
+
+    def spy(path, columns=None, **kw):
+        seen.append(list(columns or []))
+        return real(path, columns=columns, **kw)
+
+    monkeypatch.setattr(store, "read_table", spy)
+    options = {"method": "kmeans", "clusters": 10} if strategy == "semantic" else {}
+    run_select(tmp_path / "in", tmp_path / "out", strategy, 50, seed=1, **options)
+    assert ("embedding" in seen[0]) is needs_embedding and "trace_id" in seen[0] and "question" not in seen[0]
+    out = real(tmp_path / "out")
+    assert set(pool.column_names) <= set(out.column_names)
+    by_key = {r["trace_id"]: r for r in pool.to_pylist()}
+    for row in out.to_pylist()[:10]:
+        assert {k: v for k, v in row.items() if k != "selection_score"} == by_key[row["trace_id"]]

@@ -309,15 +309,37 @@ TEXT_COLUMNS = ("question", "reasoning", "response", "options", "reference_answe
 WRITE_CHUNK_ROWS = 4096
 
 
-def _selection_columns(input_path: str | os.PathLike) -> list[str] | None:
-    """The input's columns minus the text ones, for a Parquet input (None: read a JSONL/CSV input whole)."""
+# Read for every selection besides the chain's own columns: the row keys, columns a strategy reads when present,
+# token counts (a budget) and the report's pool-vs-subset columns.
+_ALWAYS_READ = ("id", "trace_id", "sample_index", "strategies_method", "reasoning_tokens", "response_tokens",
+                "completion_tokens")
+
+
+def _selection_columns(input_path: str | os.PathLike, strategy: str | Sequence[str] | None = None,
+                       options: dict[str, Any] | None = None) -> list[str] | None:
+    """The columns a selection reads from a Parquet input (None: read a JSONL/CSV input whole): the keys, what
+    the chain's strategies read, token counts and the report's columns. Nothing else (no text, and no embedding
+    unless a strategy needs it: at 200k rows the unused columns were a third of ``select long``'s memory); the
+    selected rows' other columns are read back while they are written."""
     from naturalthoughts.core.datafiles import data_files, dataset_schema
+    from naturalthoughts.stages.selection.report import REPORT_COLUMNS
 
     try:
         names = dataset_schema(data_files(input_path)).names
     except (FileNotFoundError, OSError, ValueError):
         return None
-    return [c for c in names if c not in TEXT_COLUMNS]
+    light = [c for c in names if c not in TEXT_COLUMNS]
+    if strategy is None:
+        return light
+    try:
+        chain = parse_chain(strategy)
+        wanted = set(_ALWAYS_READ) | set(REPORT_COLUMNS)
+        for (name, _), opts in zip(chain, _chain_options(chain, dict(options or {}))):
+            strat = STRATEGIES[name]
+            wanted |= set(strat.columns) | set(strat.column_options(opts) if strat.column_options else ())
+    except SelectionError:
+        return light  # select() raises the same error with the input's columns in hand
+    return [c for c in light if c in wanted]
 
 
 def _write_selected(output: Any, input_path: str | os.PathLike, table: pa.Table | None,
@@ -355,7 +377,7 @@ def run_select(input_path: str | os.PathLike, out_dir: str | os.PathLike, strate
 
     timer = StageTimer()
     with timer("read"):
-        columns = _selection_columns(input_path)
+        columns = _selection_columns(input_path, strategy, options)
         if columns is not None:
             from naturalthoughts.core.store import read_table
 

@@ -65,8 +65,11 @@ def describe(table: pa.Table) -> dict[str, Any]:
     return out
 
 
-def compare(table: pa.Table, indices: np.ndarray, *, columns: tuple[str, ...] = ("domain", "num_strategies", "reasoning_tokens",
-            "response_tokens", "completion_tokens", "verbosity", "agree")) -> dict[str, Any]:
+REPORT_COLUMNS = ("domain", "num_strategies", "reasoning_tokens", "response_tokens", "completion_tokens", "verbosity",
+                  "agree")
+
+
+def compare(table: pa.Table, indices: np.ndarray, *, columns: tuple[str, ...] = REPORT_COLUMNS) -> dict[str, Any]:
     """``{"pool": describe(pool), "subset": describe(selected rows)}`` over the columns that exist."""
     slim = table.select([c for c in columns if c in table.column_names])
     return {"pool": describe(slim), "subset": describe(slim.take(pa.array(np.asarray(indices, dtype=np.int64))))}
