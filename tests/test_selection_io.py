@@ -230,22 +230,24 @@ def test_run_select_reads_only_the_columns_its_chain_needs(pool, tmp_path, monke
     """From a stage folder, the selection reads keys, its strategies' columns, token counts and the report's
     columns (the embedding only for embedding strategies); the written rows still carry every input column, in
     the input's values."""
-    from naturalthoughts.core import store
     from naturalthoughts.core.store import write_stage
+    from naturalthoughts.stages.selection import compose
 
     write_stage(tmp_path / "in", pool, stage="annotate", config={}, rows_per_shard=400)
     seen: list[list[str]] = []
-    real = store.read_table
+    real = compose._read_pool
 
-    def spy(path, columns=None, **kw):
-        seen.append(list(columns or []))
-        return real(path, columns=columns, **kw)
+    def spy(path, columns):
+        seen.append(list(columns))
+        table = real(path, columns)
+        assert table.column("embedding").num_chunks == 1 if "embedding" in columns else True  # one matrix
+        return table
 
-    monkeypatch.setattr(store, "read_table", spy)
+    monkeypatch.setattr(compose, "_read_pool", spy)
     options = {"method": "kmeans", "clusters": 10} if strategy == "semantic" else {}
     run_select(tmp_path / "in", tmp_path / "out", strategy, 50, seed=1, **options)
     assert ("embedding" in seen[0]) is needs_embedding and "trace_id" in seen[0] and "question" not in seen[0]
-    out = real(tmp_path / "out")
+    out = read_table(tmp_path / "out")
     assert set(pool.column_names) <= set(out.column_names)
     by_key = {r["trace_id"]: r for r in pool.to_pylist()}
     for row in out.to_pylist()[:10]:

@@ -342,6 +342,17 @@ def _selection_columns(input_path: str | os.PathLike, strategy: str | Sequence[s
     return [c for c in light if c in wanted]
 
 
+def _read_pool(input_path: str | os.PathLike, columns: list[str]) -> pa.Table:
+    """The selection's columns; the embedding as one chunk read row group by row group (one copy in memory)."""
+    from naturalthoughts.core.datafiles import read_vector_column
+    from naturalthoughts.core.store import read_table
+
+    if "embedding" not in columns:
+        return read_table(input_path, columns=columns)
+    table = read_table(input_path, columns=[c for c in columns if c != "embedding"])
+    return table.append_column("embedding", read_vector_column(input_path, "embedding"))
+
+
 def _write_selected(output: Any, input_path: str | os.PathLike, table: pa.Table | None,
                     result: SelectionResult, light: pa.Table | None = None) -> None:
     """Selected rows in selection order with ``selection_score``, read ``WRITE_CHUNK_ROWS`` at a time."""
@@ -379,11 +390,9 @@ def run_select(input_path: str | os.PathLike, out_dir: str | os.PathLike, strate
     with timer("read"):
         columns = _selection_columns(input_path, strategy, options)
         if columns is not None:
-            from naturalthoughts.core.store import read_table
-
             if Path(input_path).is_dir():
                 check_complete(Path(input_path))
-            table, full = read_table(input_path, columns=columns), None
+            table, full = _read_pool(input_path, columns), None
         else:
             table = full = load_table(input_path)
     if options.get("embedder") is None and any(name == "seeded" for name, _ in parse_chain(strategy)):
