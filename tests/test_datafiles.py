@@ -130,3 +130,19 @@ def test_take_from_batches_equals_take_in_any_order_across_many_batches():
         assert take_from_batches(table, idx).equals(table.take(pa.array(idx, type=pa.int64())))
     single = pa.Table.from_batches(batches[:1])
     assert take_from_batches(single, [5, 1]).column("n").to_pylist() == [5, 1]
+
+
+def test_read_vector_column_is_one_chunk_with_the_same_values_and_nulls(tmp_path):
+    from naturalthoughts.core.datafiles import read_vector_column
+
+    rng = np.random.default_rng(0)
+    typ = pa.list_(pa.field("element", pa.float16()), 4)
+    vectors = pa.FixedSizeListArray.from_arrays(pa.array(rng.standard_normal(92).astype(np.float16)), type=typ,
+                                                mask=pa.array([i % 5 == 3 for i in range(23)]))
+    write_stage(tmp_path / "s", pa.table({"id": [str(i) for i in range(23)], "embedding": vectors}), stage="x",
+                config={}, rows_per_shard=5)
+    column = read_vector_column(tmp_path / "s", "embedding")
+    assert column.num_chunks == 1 and column.type == typ
+    assert column.to_pylist() == read_table(tmp_path / "s").column("embedding").to_pylist()
+    with pytest.raises(ValueError, match="not a fixed-size list"):
+        read_vector_column(tmp_path / "s", "id")
