@@ -10,7 +10,7 @@ is its
 own:
 
     ingest --traces                                              (the JSONL)
-    annotate --annotators length,strategies,verbosity            (ingest's folder)
+    annotate --annotators length,strategies,verbosity --tokenizer smollm2-135m   (ingest's folder)
     [prep, not measured: the annotated rows + a float16 384-dim random unit ``embedding`` column]
     select --strategy long --n N/10                              (prepped folder)
     select --strategy semantic --method kmeans --n N/10          (prepped folder; kmeans at both sizes, since
@@ -269,7 +269,7 @@ def run_size(rows: int, work: Path, timeout: float, ingest_timeout: float, fallb
             "--in",
             str(folder / "ingest"),
             "--annotators",
-            "length,strategies,verbosity",
+            "length,strategies,verbosity", "--tokenizer", "smollm2-135m",
             "--no-progress",
         ],
         annotated,
@@ -341,7 +341,7 @@ def machine_speed(work: Path, timeout: float) -> tuple[dict, dict]:
             "--in",
             str(seed),
             "--annotators",
-            "length,strategies,verbosity",
+            "length,strategies,verbosity", "--tokenizer", "smollm2-135m",
             "--no-progress",
             "--out",
             str(folder / "annotate"),
