@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from naturalthoughts.core.datafiles import vector_chunk_matrix
 from naturalthoughts.core.schema import ANNOTATION_FIELDS
 
 # Which annotator writes which column, for error messages ("run the 'length' annotator").
@@ -131,11 +132,11 @@ class Pool:
             if not pa.types.is_fixed_size_list(chunked.type):
                 raise SelectionError(f"column 'embedding' must be a fixed-size list of floats (schema.embedding_field), not {chunked.type}")
             if chunked.num_chunks == 1:  # used in place
-                self._emb_matrix, self._emb_valid_input = _chunk_matrix(chunked.chunk(0))
+                self._emb_matrix, self._emb_valid_input = vector_chunk_matrix(chunked.chunk(0))
             else:
                 # Several chunks (Parquet row groups) are copied into one matrix chunk by chunk: Arrow's
                 # combine_chunks took 10 s for the 56 row groups of the 2.8M x 384 float16 pool, the copy ~1 s.
-                parts = [_chunk_matrix(c) for c in chunked.chunks]
+                parts = [vector_chunk_matrix(c) for c in chunked.chunks]
                 self._emb_matrix = np.concatenate([m for m, _ in parts]) if parts else np.zeros((0, chunked.type.list_size))
                 self._emb_valid_input = np.concatenate([v for _, v in parts]) if parts else np.zeros(0, dtype=bool)
         return self._emb_matrix
@@ -196,20 +197,6 @@ class Pool:
 # float dtype -> (same-size unsigned int, exponent mask, all bits but the sign), for validity checks on bit patterns
 _FLOAT_BITS = {"float16": (np.uint16, 0x7C00, 0x7FFF), "float32": (np.uint32, 0x7F800000, 0x7FFFFFFF),
                "float64": (np.uint64, 0x7FF0000000000000, 0x7FFFFFFFFFFFFFFF)}
-
-
-def _chunk_matrix(col: pa.FixedSizeListArray) -> tuple[np.ndarray, np.ndarray]:
-    """(rows x dim view of one chunk's values, its validity mask); null rows keep their placeholder values."""
-    dim = col.type.list_size
-    # .values ignores a slice offset, so cut the child array to this chunk's rows ourselves.
-    values = col.values.slice(col.offset * dim, len(col) * dim)
-    if values.null_count == 0 and pa.types.is_floating(values.type):
-        # The data buffer as is: pyarrow's to_numpy copies float16 value by value (9 s for 2.8M x 384 here).
-        dtype = np.dtype(values.type.to_pandas_dtype())
-        matrix = np.frombuffer(values.buffers()[1], dtype=dtype, count=len(values), offset=values.offset * dtype.itemsize)
-    else:
-        matrix = values.to_numpy(zero_copy_only=False)
-    return matrix.reshape(len(col), dim), col.is_valid().to_numpy(zero_copy_only=False)
 
 
 def _unit_rows(x: np.ndarray) -> np.ndarray:
