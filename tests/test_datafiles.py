@@ -146,3 +146,38 @@ def test_read_vector_column_is_one_chunk_with_the_same_values_and_nulls(tmp_path
     assert column.to_pylist() == read_table(tmp_path / "s").column("embedding").to_pylist()
     with pytest.raises(ValueError, match="not a fixed-size list"):
         read_vector_column(tmp_path / "s", "id")
+
+
+def test_vectors_are_stored_as_tagged_binary_and_read_back_as_the_same_lists(tmp_path):
+    from naturalthoughts.core.datafiles import VECTOR_KEY
+
+    rng = np.random.default_rng(1)
+    values = rng.standard_normal(30 * 6).astype(np.float16)
+    vectors = pa.FixedSizeListArray.from_arrays(pa.array(values), 6, mask=pa.array([i % 4 == 1 for i in range(30)]))
+    table = pa.table({"id": [str(i) for i in range(30)], "embedding": vectors})
+    write_stage(tmp_path / "s", table.slice(3), stage="x", config={}, rows_per_shard=8)  # a sliced input
+    stored = pq.read_schema(data_files(tmp_path / "s")[0]).field("embedding")
+    assert stored.type == pa.binary(12) and stored.metadata[VECTOR_KEY] == b"halffloat,6"
+    assert pq.ParquetFile(data_files(tmp_path / "s")[0]).metadata.row_group(0).column(1).compression == "UNCOMPRESSED"
+    # what a tool that knows nothing of the tag sees: each value is the vector's bytes
+    raw = pq.read_table(data_files(tmp_path / "s")[0]).column("embedding")
+    assert np.array_equal(np.frombuffer(raw[0].as_py(), np.float16), values[18:24])
+    back = read_table(tmp_path / "s")
+    assert back.schema.field("embedding").type == vectors.type
+    assert back.equals(table.slice(3))
+    assert take_rows(tmp_path / "s", [20, 0, 5]).equals(table.slice(3).take([20, 0, 5]))
+    assert read_slice(data_files(tmp_path / "s")[1], 2, 3).equals(table.slice(13, 3))
+    # a null element inside a vector cannot be stored as bytes: it becomes NaN, the row stays valid
+    holes = pa.FixedSizeListArray.from_arrays(pa.array([1.0, None, 2.0, 3.0], pa.float32()), 2)
+    write_stage(tmp_path / "h", pa.table({"embedding": holes}), stage="x", config={})
+    assert str(read_table(tmp_path / "h").column("embedding").to_pylist()) == "[[1.0, nan], [2.0, 3.0]]"
+
+
+def test_vectors_written_as_lists_by_earlier_versions_still_read(tmp_path):
+    vectors = pa.FixedSizeListArray.from_arrays(pa.array(np.arange(12, dtype=np.float32)), 3)
+    table = pa.table({"id": ["a", "b", "c", "d"], "embedding": vectors})
+    write_stage(tmp_path / "s", table, stage="x", config={})
+    pq.write_table(table, data_files(tmp_path / "s")[0])  # the old layout: a list column, as Parquet lists
+    assert pa.types.is_fixed_size_list(pq.read_schema(data_files(tmp_path / "s")[0]).field("embedding").type)
+    assert read_table(tmp_path / "s").equals(table)
+    assert pa.Table.from_batches(list(iter_batches(tmp_path / "s"))).equals(table)

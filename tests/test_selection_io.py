@@ -239,9 +239,10 @@ def test_run_select_reads_only_the_columns_its_chain_needs(pool, tmp_path, monke
 
     def spy(path, columns):
         seen.append(list(columns))
-        table = real(path, columns)
-        assert table.column("embedding").num_chunks == 1 if "embedding" in columns else True  # one matrix
-        return table
+        table, vectors = real(path, columns)
+        assert "embedding" not in table.column_names  # streamed from the folder instead
+        assert (vectors is not None) is ("embedding" in columns)
+        return table, vectors
 
     monkeypatch.setattr(compose, "_read_pool", spy)
     options = {"method": "kmeans", "clusters": 10} if strategy == "semantic" else {}
@@ -252,3 +253,50 @@ def test_run_select_reads_only_the_columns_its_chain_needs(pool, tmp_path, monke
     by_key = {r["trace_id"]: r for r in pool.to_pylist()}
     for row in out.to_pylist()[:10]:
         assert {k: v for k, v in row.items() if k != "selection_score"} == by_key[row["trace_id"]]
+
+
+def _with_unusable_embeddings(pool: pa.Table) -> pa.Table:
+    """Rows 5, 50, 500 without an embedding; 6 with a NaN in it; 7 all zeros."""
+    emb = pool.column("embedding").combine_chunks()
+    values = emb.values.to_numpy(zero_copy_only=False).reshape(len(emb), -1).copy()
+    values[6, 3], values[7] = np.nan, 0.0
+    mask = np.zeros(len(emb), dtype=bool)
+    mask[[5, 50, 500]] = True
+    rebuilt = pa.FixedSizeListArray.from_arrays(pa.array(values.ravel()), type=emb.type, mask=pa.array(mask))
+    return pool.set_column(pool.schema.get_field_index("embedding"), "embedding", rebuilt)
+
+
+SEMANTIC_CASES = [("semantic", {"method": "kmeans", "clusters": 20}), ("semantic", {"method": "kcenter"}),
+                  ("semantic", {"method": "hdbscan"}), ("semantic", {"method": "kmeans", "clusters": 9, "kmeans_pca_dims": 8})]
+
+
+@pytest.mark.parametrize("strategy,options", SEMANTIC_CASES, ids=["kmeans", "kcenter", "hdbscan", "kmeans-pca"])
+def test_embedding_streamed_from_the_folder_selects_what_the_table_in_memory_selects(pool, tmp_path, monkeypatch,
+                                                                                     strategy, options):
+    """A stage folder's embedding column is streamed in batches (97 rows here, so blocks span batches and
+    shards) instead of held; ids, scores and exclusion counts equal selecting from the whole table in memory."""
+    from naturalthoughts.core.store import write_stage
+    from naturalthoughts.stages.selection import vectors
+
+    monkeypatch.setattr(vectors, "_STREAM_ROWS", 97)
+    pool = _with_unusable_embeddings(pool)
+    write_stage(tmp_path / "in", shuffled(pool, 3), stage="annotate", config={}, rows_per_shard=400)
+    manifest = run_select(tmp_path / "in", tmp_path / "out", strategy, 120, seed=2, **options)
+    expected = select(pool, strategy, 120, seed=2, **options)
+    assert manifest.extra["selected_ids"] == expected.ids
+    assert manifest.counts["excluded"] == expected.counts["excluded"] and expected.counts["excluded"]["null:embedding"] == 5
+    written = read_table(tmp_path / "out")
+    assert written.column("selection_score").to_pylist() == pytest.approx(list(expected.scores))
+    assert written.column("embedding").to_pylist() == pool.take(pa.array(expected.indices)).column("embedding").to_pylist()
+
+
+def test_seeded_search_streamed_from_the_folder_equals_in_memory(pool, tmp_path, monkeypatch):
+    from naturalthoughts.core.store import write_stage
+    from naturalthoughts.stages.selection import vectors
+
+    monkeypatch.setattr(vectors, "_STREAM_ROWS", 97)
+    seeds = np.random.default_rng(5).standard_normal((7, 32)).astype(np.float32)
+    write_stage(tmp_path / "in", pool, stage="annotate", config={}, rows_per_shard=333)
+    manifest = run_select(tmp_path / "in", tmp_path / "out", "seeded", 60, seed=1, seed_embeddings=seeds)
+    expected = select(pool, "seeded", 60, seed=1, seed_embeddings=seeds)
+    assert manifest.extra["selected_ids"] == expected.ids

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from naturalthoughts.core.datafiles import READ_BATCH_ROWS, _conform_table, data_files, dataset_schema
+from naturalthoughts.core.datafiles import READ_BATCH_ROWS, _conform_table, data_files, dataset_schema, from_storage, logical_schema
 
 
 def take_rows(path: str | os.PathLike, indices: Sequence[int], columns: Sequence[str] | None = None) -> pa.Table:
@@ -43,8 +43,9 @@ def read_slice(path: str | os.PathLike, offset: int, rows: int, columns: Sequenc
             first_start = start if first_start is None else first_start
         start += n
     if not groups:
-        return pf.schema_arrow.empty_table() if columns is None else pf.schema_arrow.empty_table().select(columns)
-    table = pf.read_row_groups(groups, columns=list(columns) if columns is not None else None)
+        empty = logical_schema(pf.schema_arrow).empty_table()
+        return empty if columns is None else empty.select(columns)
+    table = from_storage(pf.read_row_groups(groups, columns=list(columns) if columns is not None else None))
     return table.slice(offset - (first_start or 0), rows)
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from naturalthoughts.core.datafiles import vector_chunk_matrix
+from naturalthoughts.stages.selection.vectors import PoolVectors
 from naturalthoughts.core.schema import ANNOTATION_FIELDS
 
 # Which annotator writes which column, for error messages ("run the 'length' annotator").
@@ -57,7 +57,8 @@ class Pool:
     embedding column alone is 2 GB, and it is read chunk by chunk, never copied whole).
     """
 
-    def __init__(self, table: pa.Table) -> None:
+    def __init__(self, table: pa.Table, vectors: PoolVectors | None = None) -> None:
+        """``vectors``: the embedding column kept outside ``table`` (e.g. streamed from the input folder)."""
         self.table = table
         self.num_rows = table.num_rows
         self.key = "trace_id" if "trace_id" in table.column_names else "id"
@@ -72,12 +73,12 @@ class Pool:
             raise SelectionError(f"column {self.key!r} is not unique (e.g. {dup!r} appears more than once); deduplicate the input first")
         self.source_index = pc.sort_indices(keys).to_numpy().astype(np.int64)
         self._cache: dict[str, Any] = {}
-        self._emb_matrix: np.ndarray | None = None
+        self._vectors = vectors
         self._emb_valid: np.ndarray | None = None
 
     # ------------------------------------------------------------------ columns
     def has(self, column: str) -> bool:
-        return column in self.table.column_names
+        return column in self.table.column_names or (column == "embedding" and self._vectors is not None)
 
     def arrow(self, column: str) -> pa.Array:
         """Column in canonical order as one Arrow array."""
@@ -125,29 +126,25 @@ class Pool:
         return self._cache[key]
 
     # --------------------------------------------------------------- embeddings
-    def _embedding_matrix(self) -> np.ndarray:
-        """(rows, dim) view of the embedding column in *input* order (float16 or float32, not copied)."""
-        if self._emb_matrix is None:
+    def _vector_column(self) -> PoolVectors:
+        if self._vectors is None:
             chunked = self.table.column("embedding")
             if not pa.types.is_fixed_size_list(chunked.type):
                 raise SelectionError(f"column 'embedding' must be a fixed-size list of floats (schema.embedding_field), not {chunked.type}")
-            if chunked.num_chunks == 1:  # used in place
-                self._emb_matrix, self._emb_valid_input = vector_chunk_matrix(chunked.chunk(0))
-            else:
-                # Several chunks (Parquet row groups) are copied into one matrix chunk by chunk: Arrow's
-                # combine_chunks took 10 s for the 56 row groups of the 2.8M x 384 float16 pool, the copy ~1 s.
-                parts = [vector_chunk_matrix(c) for c in chunked.chunks]
-                self._emb_matrix = np.concatenate([m for m, _ in parts]) if parts else np.zeros((0, chunked.type.list_size))
-                self._emb_valid_input = np.concatenate([v for _, v in parts]) if parts else np.zeros(0, dtype=bool)
-        return self._emb_matrix
+            self._vectors = PoolVectors(chunked)
+        return self._vectors
+
+    def load_embeddings(self) -> None:
+        """Hold the whole embedding matrix (for methods that revisit rows, e.g. k-center's greedy passes)."""
+        self._vector_column().matrix()
 
     @property
     def dim(self) -> int:
-        return int(self._embedding_matrix().shape[1])
+        return self._vector_column().dim
 
     def embeddings(self, positions: np.ndarray, *, normalize: bool = True) -> np.ndarray:
         """float32 embeddings of canonical ``positions`` (L2-normalised: cosine geometry, as sentence-transformers)."""
-        x = self._embedding_matrix()[self.source_index[positions]].astype(np.float32)
+        x = self._vector_column().take(self.source_index[positions]).astype(np.float32)
         return _unit_rows(x) if normalize else x
 
     def embedding_blocks(self, positions: np.ndarray, block_rows: int | Iterable[int] = 262_144
@@ -156,47 +153,23 @@ class Pool:
 
         Blocks follow the *stored* row order, not ``positions``' order: reading the stored matrix front to back is
         3.6x faster than gathering rows in canonical (key-sorted) order, which jumps all over a 2 GB column
-        (2.7 s vs 9.8 s for all 2.8M x 384 float16 rows here). Callers put results back with ``which``.
+        (2.7 s vs 9.8 s for all 2.8M x 384 float16 rows here), and it is the order a column streamed from disk
+        comes in. Callers put results back with ``which``.
         ``block_rows`` is one size or a sequence of sizes (the last one repeats).
         """
-        matrix = self._embedding_matrix()
         stored = self.source_index[positions]
         by_storage = np.argsort(stored, kind="stable")
-        sizes = iter([block_rows] if isinstance(block_rows, int) else list(block_rows))
-        size = next(sizes)
+        sizes = [block_rows] if isinstance(block_rows, int) else list(block_rows)
         start = 0
-        while start < len(by_storage):
-            which = by_storage[start:start + size]
-            rows = stored[which]
-            contiguous = rows[-1] - rows[0] == len(rows) - 1
-            block = matrix[rows[0]:rows[-1] + 1] if contiguous else matrix[rows]
-            yield which, _unit_rows(block.astype(np.float32))
-            start += size
-            size = next(sizes, size)
+        for block in self._vector_column().blocks(stored[by_storage], sizes):
+            yield by_storage[start:start + len(block)], _unit_rows(block.astype(np.float32))
+            start += len(block)
 
-    def embedding_valid(self, chunk: int = 262_144) -> np.ndarray:
+    def embedding_valid(self) -> np.ndarray:
         """Rows (canonical order) whose embedding is present, finite and non-zero."""
         if self._emb_valid is None:
-            m = self._embedding_matrix()
-            ok = self._emb_valid_input.copy()
-            for start in range(0, len(m), chunk):
-                # Checked on the bit patterns: numpy's float16 isfinite/compare are 2x slower than integer masks
-                # (0.51 s vs 0.28 s per 262k x 384 block). Exponent all ones = inf/NaN; all bits but the sign 0 = zero.
-                block = m[start:start + chunk]
-                if block.dtype.name in _FLOAT_BITS:
-                    uint, exponent, magnitude = _FLOAT_BITS[block.dtype.name]
-                    bits = block.view(uint)
-                    finite, nonzero = ((bits & exponent) != exponent).all(axis=1), ((bits & magnitude) != 0).any(axis=1)
-                else:
-                    finite, nonzero = np.isfinite(block).all(axis=1), (block != 0).any(axis=1)
-                ok[start:start + chunk] &= finite & nonzero
-            self._emb_valid = ok[self.source_index]
+            self._emb_valid = self._vector_column().usable()[self.source_index]
         return self._emb_valid
-
-
-# float dtype -> (same-size unsigned int, exponent mask, all bits but the sign), for validity checks on bit patterns
-_FLOAT_BITS = {"float16": (np.uint16, 0x7C00, 0x7FFF), "float32": (np.uint32, 0x7F800000, 0x7FFFFFFF),
-               "float64": (np.uint64, 0x7FF0000000000000, 0x7FFFFFFFFFFFFFFF)}
 
 
 def _unit_rows(x: np.ndarray) -> np.ndarray:

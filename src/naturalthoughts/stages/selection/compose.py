@@ -36,6 +36,7 @@ from naturalthoughts.stages.selection.base import (
     missing_column_message,
 )
 from naturalthoughts.stages.selection.registry import STRATEGIES
+from naturalthoughts.stages.selection.vectors import PoolVectors
 
 SCORE_COLUMN = "selection_score"
 IDS_FILE = "selected_ids.txt"
@@ -123,7 +124,7 @@ def _describe_value(value: Any) -> Any:
 
 def select(table: pa.Table, strategy: str | Sequence[str], n: int | None, *, seed: int = 0,
            budget_tokens: int | None = None, allow_short: bool = False, report: bool = True,
-           **options: Any) -> SelectionResult:
+           vectors: PoolVectors | None = None, **options: Any) -> SelectionResult:
     """Select rows of an annotated trace table with a strategy or a chain of strategies.
 
     Args:
@@ -134,6 +135,8 @@ def select(table: pa.Table, strategy: str | Sequence[str], n: int | None, *, see
         budget_tokens: stop before the total trace tokens of the selection would exceed this.
         allow_short: return fewer than ``n`` rows when too few are eligible, instead of raising.
         report: add pool-vs-subset distributions (``result.report``).
+        vectors: the ``embedding`` column kept out of ``table`` (``PoolVectors(path=stage_folder)`` streams it
+            from disk block by block; :func:`run_select` does this for stage-folder inputs).
         **options: strategy options (see each strategy's ``options``; e.g. ``r_min=4``, ``method="kmeans"``).
 
     Raises:
@@ -143,10 +146,11 @@ def select(table: pa.Table, strategy: str | Sequence[str], n: int | None, *, see
     _check_size(n, budget_tokens)
     chain = parse_chain(strategy)
     stage_opts = _chain_options(chain, options)
-    stage_columns = _required_columns(table, chain, stage_opts)
+    have = table.column_names + (["embedding"] if vectors is not None else [])
+    stage_columns = _required_columns(have, chain, stage_opts)
     token_cols = _token_columns(table) if budget_tokens is not None else ()
 
-    pool = Pool(table)
+    pool = Pool(table, vectors)
     excluded = Exclusions()
     active = np.arange(pool.num_rows, dtype=np.int64)
     tokens = None
@@ -196,7 +200,7 @@ def _chain_options(chain: list[tuple[str, int | None]], options: dict[str, Any])
     return [_stage_options(name, options) for name, _ in chain]
 
 
-def _required_columns(table: pa.Table, chain: list[tuple[str, int | None]],
+def _required_columns(have: list[str], chain: list[tuple[str, int | None]],
                       stage_opts: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     """The columns each stage reads; a missing one fails before any work, naming the annotator that writes it."""
     stage_columns = []
@@ -204,8 +208,8 @@ def _required_columns(table: pa.Table, chain: list[tuple[str, int | None]],
         strat = STRATEGIES[name]
         cols = strat.columns + (strat.column_options(opts) if strat.column_options else ())
         for col in cols:
-            if col not in table.column_names:
-                raise SelectionError(missing_column_message(name, col, table.column_names))
+            if col not in have:
+                raise SelectionError(missing_column_message(name, col, have))
         stage_columns.append(cols)
     return stage_columns
 
@@ -342,15 +346,18 @@ def _selection_columns(input_path: str | os.PathLike, strategy: str | Sequence[s
     return [c for c in light if c in wanted]
 
 
-def _read_pool(input_path: str | os.PathLike, columns: list[str]) -> pa.Table:
-    """The selection's columns; the embedding as one chunk read row group by row group (one copy in memory)."""
-    from naturalthoughts.core.datafiles import read_vector_column
+def _read_pool(input_path: str | os.PathLike, columns: list[str]) -> tuple[pa.Table, PoolVectors | None]:
+    """The selection's columns but the embedding, which stays on disk and is streamed when a strategy reads it."""
+    from naturalthoughts.core.datafiles import data_files, dataset_schema
     from naturalthoughts.core.store import read_table
 
-    if "embedding" not in columns:
-        return read_table(input_path, columns=columns)
     table = read_table(input_path, columns=[c for c in columns if c != "embedding"])
-    return table.append_column("embedding", read_vector_column(input_path, "embedding"))
+    if "embedding" not in columns:
+        return table, None
+    field = dataset_schema(data_files(input_path), ["embedding"]).field("embedding")
+    if not pa.types.is_fixed_size_list(field.type) or not pa.types.is_floating(field.type.value_type):
+        raise SelectionError(f"column 'embedding' must be a fixed-size list of floats (schema.embedding_field), not {field.type}")
+    return table, PoolVectors(path=input_path, type=field.type)
 
 
 def _write_selected(output: Any, input_path: str | os.PathLike, table: pa.Table | None,
@@ -392,15 +399,17 @@ def run_select(input_path: str | os.PathLike, out_dir: str | os.PathLike, strate
         if columns is not None:
             if Path(input_path).is_dir():
                 check_complete(Path(input_path))
-            table, full = _read_pool(input_path, columns), None
+            (table, vectors), full = _read_pool(input_path, columns), None
         else:
             table = full = load_table(input_path)
+            vectors = None
     if options.get("embedder") is None and any(name == "seeded" for name, _ in parse_chain(strategy)):
         recorded = pool_embedder(input_path)
         if recorded:  # seeds must be embedded by the model that embedded the pool, or similarities mean nothing
             options["embedder"] = recorded
     with timer("select"):
-        result = select(table, strategy, n, seed=seed, budget_tokens=budget_tokens, allow_short=allow_short, **options)
+        result = select(table, strategy, n, seed=seed, budget_tokens=budget_tokens, allow_short=allow_short,
+                        vectors=vectors, **options)
     light = table if full is None else None  # the columns already read: only the text is read again
     with timer("write"):
         out = Path(out_dir)
