@@ -181,3 +181,16 @@ def test_vectors_written_as_lists_by_earlier_versions_still_read(tmp_path):
     assert pa.types.is_fixed_size_list(pq.read_schema(data_files(tmp_path / "s")[0]).field("embedding").type)
     assert read_table(tmp_path / "s").equals(table)
     assert pa.Table.from_batches(list(iter_batches(tmp_path / "s"))).equals(table)
+
+
+def test_nested_columns_keep_compression_and_dictionary_next_to_an_uncompressed_vector(tmp_path):
+    vectors = pa.FixedSizeListArray.from_arrays(pa.array(np.zeros(8, np.float16)), 4)
+    table = pa.table({"id": ["a", "b"], "strategies": [["x", "y"], ["z"]], "meta": [{"k": 1}, {"k": 2}],
+                      "embedding": vectors})
+    write_stage(tmp_path / "s", table, stage="x", config={})
+    group = pq.ParquetFile(data_files(tmp_path / "s")[0]).metadata.row_group(0)
+    chunks = {group.column(i).path_in_schema: group.column(i) for i in range(group.num_columns)}
+    assert {p: c.compression for p, c in chunks.items()} == {
+        "id": "ZSTD", "strategies.list.element": "ZSTD", "meta.k": "ZSTD", "embedding": "UNCOMPRESSED"}
+    assert "RLE_DICTIONARY" in chunks["strategies.list.element"].encodings
+    assert read_table(tmp_path / "s").equals(table)

@@ -120,10 +120,15 @@ class ShardWriter:
     def _open(self, schema: pa.Schema) -> pq.ParquetWriter:
         stored = storage_schema(schema)
         vectors = {f.name for f in stored if _is_stored_vector(f)}
+        # Per-column options are keyed by Parquet column path ("strategies.list.element" for a list column); a
+        # path missing from the dict silently got no compression at all.
+        paths = _column_paths(stored)
+        top = {p: p.split(".")[0] for p in paths}
+        floats = {f.name for f in stored if pa.types.is_floating(f.type)}
         # Dictionary encoding never pays for vectors and floats, and decoding it made reading a float16
         # embedding column 1.7x slower (280k x 384: 2.6 vs 1.5 s); every other column keeps it.
-        dictionary = [f.name for f in stored if f.name not in vectors and not pa.types.is_floating(f.type)]
-        compression = {f.name: "none" if f.name in vectors else self.compression for f in stored}
+        dictionary = [p for p in paths if top[p] not in vectors and top[p] not in floats]
+        compression = {p: "none" if top[p] in vectors else self.compression for p in paths}
         return pq.ParquetWriter(self._tmp_path(), stored, compression=compression, use_dictionary=dictionary)
 
     def _tmp_path(self) -> Path:
@@ -264,6 +269,50 @@ def iter_batches(path: str | os.PathLike | Iterable[Path], columns: Sequence[str
             yield conform_batch(batch, schema)
 
 
+def read_ahead(items: Iterable[Any], depth: int = 1) -> Iterator[Any]:
+    """Yield ``items`` while a thread produces the next ``depth`` of them: Parquet decoding releases the GIL, so
+    the next row group decodes while the caller works on this one (on 2 cores: the 100k-of-2.8M selection's
+    text read overlapped its writes). Errors are raised at the item that failed; closing the generator stops
+    the thread after the item it is producing."""
+    import queue
+    import threading
+
+    done, failed = object(), []
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        q.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            failed.append(exc)
+        while not stop.is_set():
+            try:
+                q.put(done, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    thread = threading.Thread(target=produce, name="nt-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while (item := q.get()) is not done:
+            yield item
+        if failed:
+            raise failed[0]
+    finally:
+        stop.set()
+        thread.join()
+
+
 def conform_batch(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
     """``batch`` with exactly ``schema``'s columns, in its order and types (absent columns null, extra ones dropped)."""
     batch = from_storage(batch)
@@ -334,6 +383,14 @@ def read_all(path: str | os.PathLike | Sequence[Path], columns: Sequence[str] | 
     schema = dataset_schema(files, columns)
     tables = [pq.read_table(f, columns=[c for c in schema.names if c in pq.read_schema(f).names]) for f in files]
     return pa.Table.from_batches([b for t in tables for b in _conform_table(t, schema).to_batches()], schema=schema)
+
+
+def _column_paths(schema: pa.Schema) -> list[str]:
+    """Parquet leaf column paths of ``schema`` (from the footer of an empty file written in memory)."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(schema.empty_table(), sink)
+    meta = pq.read_metadata(pa.BufferReader(sink.getvalue()))
+    return [meta.schema.column(i).path for i in range(meta.num_columns)]
 
 
 def _is_vector(t: pa.DataType) -> bool:

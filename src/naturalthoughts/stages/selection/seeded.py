@@ -101,17 +101,28 @@ def nearest(pool: Pool, candidates: np.ndarray, queries: np.ndarray, k: int) -> 
     for which, x in pool.embedding_blocks(candidates, sizes):
         scores = np.matmul(x, q_t, out=score_buf[:len(x)])
         above = np.greater_equal(scores, threshold, out=above_buf[:len(x)])
-        # Most rows beat no query's running threshold once the first blocks are in: find the rows that do with a
-        # row-wise any() and scan only those (np.nonzero over the whole block took 22 of 67 s at 2.8M x 1000 seeds).
-        hit = np.flatnonzero(above.any(axis=1))
-        rows, cols = np.nonzero(above[hit])
-        rows = hit[rows]
+        # Few scores beat their query's running threshold once the first blocks are in (~25k of 67M per block):
+        # flatnonzero over the whole mask is one fast pass (0.018 s per block here), where np.nonzero's 2-d path
+        # took 0.23 s and gathering the rows with any hit first 0.094 s (7 of 78 s at 2.8M x 1000 seeds).
+        flat = np.flatnonzero(above)
+        rows, cols = np.divmod(flat, nq)
         pending.append((cols.astype(np.int64), scores[rows, cols], which[rows]))
         pending_rows += len(rows)
         if pending_rows >= max(len(kept[0]), nq * k):  # amortise the sort: prune once the new rows match the kept
             kept, pending, pending_rows = prune(), [], 0
     kept = prune()
     return kept[1].reshape(nq, k), kept[2].reshape(nq, k)
+
+
+def _first_of_each(codes: np.ndarray) -> np.ndarray:
+    """Ascending positions of the first occurrence of each code (codes >= -1): ``np.unique(return_index=True)``'s
+    positions, sorted, in O(n) instead of a stable sort (2.9 s at 2.8M rows here)."""
+    first = np.full(int(codes.max(initial=-1)) + 2, -1, dtype=np.int64)
+    positions = np.arange(len(codes), dtype=np.int64)
+    # Repeated indices in an assignment leave the last value written (numpy's documented rule), so writing in
+    # reverse leaves each code's first position.
+    first[codes[::-1] + 1] = positions[::-1]
+    return np.sort(first[first >= 0])
 
 
 def rank_seeded(pool: Pool, active: np.ndarray, rng: np.random.Generator, limit: int, seeds: object = None,
@@ -135,10 +146,9 @@ def _rank_seeded(pool: Pool, active: np.ndarray, rng: np.random.Generator, limit
                              f"dimension {pool.dim}; embed seeds with the pool's embedder (embedder={embedder!r})")
     q = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)  # never scale the caller's array
     # one trace per question: a random trace of each question id represents it
-    codes, _ = pool.codes("id")
+    codes = pool.group_codes("id")
     shuffled = active[rng.permutation(len(active))]
-    _, first = np.unique(codes[shuffled], return_index=True)
-    reps = shuffled[np.sort(first)]
+    reps = shuffled[_first_of_each(codes[shuffled])]
     k_search = min(len(reps), k or max(1, math.ceil(limit / len(q)) * 4))  # x4: neighbours of nearby seeds overlap
     passes = 0
     while True:

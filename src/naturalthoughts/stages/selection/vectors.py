@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 import numpy as np
 import pyarrow as pa
 
-from naturalthoughts.core.datafiles import iter_batches, read_vector_column, vector_chunk_matrix
+from naturalthoughts.core.datafiles import iter_batches, read_ahead, read_vector_column, vector_chunk_matrix
 
 # float dtype -> (same-size unsigned int, exponent mask, all bits but the sign), for validity checks on bit patterns
 _FLOAT_BITS = {"float16": (np.uint16, 0x7C00, 0x7FFF), "float32": (np.uint32, 0x7F800000, 0x7FFFFFFF),
@@ -26,13 +26,14 @@ _STREAM_ROWS = 65_536
 def usable_rows(block: np.ndarray) -> np.ndarray:
     """Rows of ``block`` that are finite and not all zero.
 
-    Checked on the bit patterns: numpy's float16 isfinite/compare are 2x slower than integer masks (0.51 s vs
-    0.28 s per 262k x 384 block). Exponent all ones = inf/NaN; all bits but the sign 0 = zero.
+    Checked on the bit patterns, from one row-wise maximum of the magnitude bits (all bits but the sign): it is 0
+    for an all-zero row and reaches the exponent mask exactly when some value is inf or NaN (exponent all ones).
+    numpy's float16 isfinite/compare were 2x slower than integer masks, and two masks 1.6x slower than one max.
     """
     if block.dtype.name in _FLOAT_BITS:
         uint, exponent, magnitude = _FLOAT_BITS[block.dtype.name]
-        bits = block.view(uint)
-        return ((bits & exponent) != exponent).all(axis=1) & ((bits & magnitude) != 0).any(axis=1)
+        largest = (block.view(uint) & uint(magnitude)).max(axis=1, initial=0)
+        return (largest != 0) & (largest < exponent)
     return np.isfinite(block).all(axis=1) & (block != 0).any(axis=1)
 
 
@@ -75,7 +76,7 @@ class PoolVectors:
             yield 0, m, self._valid
             return
         start = 0
-        for batch in iter_batches(self.path, columns=[self.name], batch_rows=_STREAM_ROWS):
+        for batch in read_ahead(iter_batches(self.path, columns=[self.name], batch_rows=_STREAM_ROWS)):
             m, present = vector_chunk_matrix(batch.column(0))
             yield start, m, present
             start += len(m)
@@ -88,35 +89,28 @@ class PoolVectors:
                 parts.append(present[lo:lo + 262_144] & usable_rows(m[lo:lo + 262_144]))
         return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
-    def blocks(self, rows: np.ndarray, sizes: Iterable[int]) -> Iterator[np.ndarray]:
+    def blocks(self, rows: np.ndarray, sizes: Iterable[int]) -> Iterator[list[np.ndarray]]:
         """The vectors of ascending input rows ``rows``, as consecutive blocks of ``sizes`` rows (the last size
-        repeats; the final block may be shorter)."""
+        repeats; the final block may be shorter). Each block is a list of pieces to join (views where the rows
+        are consecutive): the caller joins them into a buffer it reuses (see ``Pool.embedding_blocks``)."""
         sizes = iter(sizes)
         size = next(sizes)
-        if self.in_memory:
-            m, start = self.matrix(), 0
-            while start < len(rows):
-                part = rows[start:start + size]
-                contiguous = part[-1] - part[0] == len(part) - 1
-                yield m[part[0]:part[-1] + 1] if contiguous else m[part]
-                start += size
-                size = next(sizes, size)
-            return
         pending: list[np.ndarray] = []
         have = 0
         for first, m, _ in self._stream():
-            lo, hi = np.searchsorted(rows, [first, first + len(m)])
-            if hi == lo:
-                continue
-            pending.append(m[rows[lo:hi] - first])  # a copy: the batch's buffer goes with the batch
-            have += hi - lo
-            while have >= size:
-                joined = np.concatenate(pending) if len(pending) > 1 else pending[0]
-                yield joined[:size]
-                pending, have = ([joined[size:]] if have > size else []), have - size
-                size = next(sizes, size)
+            lo, hi = (int(i) for i in np.searchsorted(rows, [first, first + len(m)]))
+            while lo < hi:
+                take = min(hi - lo, size - have)
+                part = rows[lo:lo + take] - first
+                consecutive = part[-1] - part[0] == take - 1
+                pending.append(m[part[0]:part[-1] + 1] if consecutive else m[part])
+                have, lo = have + take, lo + take
+                if have == size:
+                    yield pending
+                    pending, have = [], 0
+                    size = next(sizes, size)
         if have:
-            yield np.concatenate(pending)
+            yield pending
 
     def take(self, rows: np.ndarray) -> np.ndarray:
         """The vectors of input rows ``rows`` (any order, repeats allowed)."""
@@ -124,8 +118,6 @@ class PoolVectors:
             return self.matrix()[rows]
         order = np.argsort(rows, kind="stable")
         out = np.empty((len(rows), self.dim), dtype=np.dtype(self.type.value_type.to_pandas_dtype()))
-        start = 0
-        for block in self.blocks(rows[order], [max(len(rows), 1)]):
-            out[order[start:start + len(block)]] = block
-            start += len(block)
+        for pieces in self.blocks(rows[order], [max(len(rows), 1)]):
+            out[order] = np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
         return out
