@@ -233,11 +233,15 @@ def add_embeddings(src: Path, dst: Path, *, repeat_to: int | None = None, seed: 
 
 
 def run_size(rows: int, work: Path, timeout: float, ingest_timeout: float, fallback: Path,
-             data: Path | None) -> list[dict]:
+             data: Path | None, stages: set[str] = frozenset({"ingest", "annotate", "select", "build-sft"})) -> list[dict]:
     """All stages at one size; ``fallback`` is the largest annotate output that finished so far; generated
-    inputs are kept in ``data`` for the next run (else deleted after ingest)."""
+    inputs are kept in ``data`` for the next run (else deleted after ingest). ``stages`` without ingest and
+    annotate: the later stages get ``fallback``'s rows repeated to ``rows`` (said in the table)."""
     folder = work / f"n{rows}"
     folder.mkdir(parents=True, exist_ok=True)
+    if not {"ingest", "annotate"} & stages:
+        return _later_stages(rows, folder, fallback, f"input: annotated rows of {fallback.parent.name} repeated to "
+                             f"{rows:,}", stages, timeout)
     traces = (data or folder) / f"traces-{rows}.jsonl"
     if not traces.exists():
         t0 = time.perf_counter()
@@ -278,10 +282,25 @@ def run_size(rows: int, work: Path, timeout: float, ingest_timeout: float, fallb
     note = ""
     if ann["rc"] != 0:
         annotated, note = fallback, f"input: annotated rows of {fallback.parent.name} repeated to {rows:,}"
+    return results + _later_stages(rows, folder, annotated, note, stages, timeout)
+
+
+def _later_stages(rows: int, folder: Path, annotated: Path, note: str, stages: set[str], timeout: float) -> list[dict]:
+    """select long, select semantic and build-sft on ``annotated`` (repeated to ``rows`` when ``note``)."""
+    logs = folder / "logs"
+    logs.mkdir(exist_ok=True)
+    results = []
+
+    def stage(name: str, args: list[str], out: Path, rows_in: int) -> dict:
+        r = run_stage(name, [*args, "--out", str(out)], out, rows_in, timeout, logs / f"{name}.log")
+        r["size"] = rows
+        results.append(r)
+        return r
+
     prepped = folder / "annotated-emb"
     add_embeddings(annotated, prepped, repeat_to=rows if note else None)
     n = str(max(1, rows // 10))
-    for name, args in (
+    for name, args in () if "select" not in stages else (
         ("select long", ["--strategy", "long"]),
         ("select semantic", ["--strategy", "semantic", "--method", "kmeans"]),
     ):
@@ -289,6 +308,8 @@ def run_size(rows: int, work: Path, timeout: float, ingest_timeout: float, fallb
             name, ["select", "--in", str(prepped), "--n", n, *args], folder / name.replace(" ", "-"), rows
         )
         r["input"] = note
+    if "build-sft" not in stages:
+        return results
     sft_in = annotated if not note else prepped
     r = stage(
         "build-sft --mode system2",
@@ -417,6 +438,9 @@ def main() -> int:
     )
     ap.add_argument("--results", type=Path, default=None, help="append the Markdown section to this file")
     ap.add_argument("--keep", action="store_true", help="keep the stage folders under --work")
+    ap.add_argument("--stages", default="ingest,annotate,select,build-sft",
+                    help="stages to measure (comma list); without ingest and annotate, the later stages get the "
+                         "warm-up's 1,000 annotated rows repeated to each size")
     ap.add_argument("--data", type=Path, default=None,
                     help="keep the generated JSONL inputs here between runs (default: deleted after use)")
     args = ap.parse_args()
@@ -441,7 +465,8 @@ def main() -> int:
     try:
         for i, rows in enumerate(sizes):
             timeout = args.small_timeout if i == 0 and args.small_timeout else args.stage_timeout
-            results += run_size(rows, args.work, timeout, args.ingest_timeout or timeout, fallback, args.data)
+            results += run_size(rows, args.work, timeout, args.ingest_timeout or timeout, fallback, args.data,
+                                set(args.stages.split(",")))
             if (args.work / f"n{rows}" / "annotate" / "_SUCCESS").exists():
                 fallback = args.work / f"n{rows}" / "annotate"
     finally:

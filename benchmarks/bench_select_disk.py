@@ -99,8 +99,10 @@ def disk_case(work: Path, index: int, n: int) -> None:
     """One ``run_select`` from the stage folder in this fresh process; prints wall, CPU, peak and rows as JSON."""
     import json
 
+    from naturalthoughts.core.arrowmem import use_retaining_pool
     from naturalthoughts.stages.selection import run_select
 
+    use_retaining_pool()  # as the CLI does
     name, opts = BIG_CASES[index]
     seeds = np.load(work / "seeds.npz")
     call = _case_options(name, opts, (seeds["random"], seeds["near"]))

@@ -59,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     _keep_secrets_out(args)
+    from naturalthoughts.core.arrowmem import use_retaining_pool
+
+    use_retaining_pool()
     cache = getattr(args, "cache", None)
     if isinstance(cache, str) and cache.endswith("/"):  # a cache folder (FolderCache): one SQLite file per process
         Path(cache).mkdir(parents=True, exist_ok=True)
