@@ -26,7 +26,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
+from naturalthoughts.core import arrowmem
+
+arrowmem.configure()  # as the naturalthoughts command does, before pyarrow loads
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -99,10 +103,8 @@ def disk_case(work: Path, index: int, n: int) -> None:
     """One ``run_select`` from the stage folder in this fresh process; prints wall, CPU, peak and rows as JSON."""
     import json
 
-    from naturalthoughts.core.arrowmem import use_retaining_pool
     from naturalthoughts.stages.selection import run_select
 
-    use_retaining_pool()  # as the CLI does
     name, opts = BIG_CASES[index]
     seeds = np.load(work / "seeds.npz")
     call = _case_options(name, opts, (seeds["random"], seeds["near"]))

@@ -11,6 +11,10 @@ import logging
 import sys
 from pathlib import Path
 
+from naturalthoughts.core import arrowmem
+
+arrowmem.configure()  # before anything loads pyarrow: mimalloc reads it once  # noqa: E402
+
 from naturalthoughts.cli import STAGE_COMMANDS
 from naturalthoughts.core.console import configure_console
 
@@ -59,9 +63,6 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     _keep_secrets_out(args)
-    from naturalthoughts.core.arrowmem import use_retaining_pool
-
-    use_retaining_pool()
     cache = getattr(args, "cache", None)
     if isinstance(cache, str) and cache.endswith("/"):  # a cache folder (FolderCache): one SQLite file per process
         Path(cache).mkdir(parents=True, exist_ok=True)

@@ -1,30 +1,24 @@
-"""Arrow's memory pool for a stage process: jemalloc that keeps what it freed, where pyarrow has jemalloc.
+"""How long Arrow's allocator (mimalloc, pyarrow's default) keeps freed memory before returning it to the OS.
 
-Why: a stage decodes a row group, drops it and decodes the next, so the pool allocates and frees ~100 MB again
-and again. pyarrow's default (mimalloc) hands that memory back to the OS, and the next row group faults every
-page in anew. On the 2-core VMs this project is measured on, a fresh page costs ~60 us (first touch ran at
-62 MB/s), so reading the text of 20 shards of the 2.8M-row selection benchmark took 0.38 s per row group with
-mimalloc and 0.084 s with jemalloc keeping its pages (4.5x). Keeping them costs nothing the peak did not already
-hold: the process stays at its high-water mark instead of returning below it between row groups.
+Why: a stage decodes a row group, drops it and decodes the next, so ~100 MB is allocated and freed again and
+again. mimalloc returns freed pages after 10 ms by default, and the next row group faults every page in anew.
+On the 2-core VMs this project is measured on, a fresh page is very expensive (first touch of new memory ran at
+62 MB/s), so reading the text of 20 shards of the 2.8M-row selection benchmark took 0.33 s per row group with
+the default and 0.072 s with a 1 s delay. A second is long enough to reuse the pages for the next row group and
+short enough that the process still shrinks when a stage moves on. (jemalloc without decay was as fast but held
++135-300 MiB more at its peak in the 200k-row memory benchmark.)
 
-A user's own choice wins: nothing changes when ``ARROW_DEFAULT_MEMORY_POOL`` is set.
+mimalloc reads the option once, when pyarrow is first loaded, so :func:`configure` must run before
+``import pyarrow``; the ``naturalthoughts`` command does it first thing. A value the user set wins.
 """
 
 from __future__ import annotations
 
 import os
 
+RESET_DELAY_MS = "1000"
 
-def use_retaining_pool() -> str:
-    """Switch this process to jemalloc without decay (when available and not chosen otherwise); the backend name."""
-    import pyarrow as pa
 
-    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
-        return pa.default_memory_pool().backend_name
-    try:
-        pool = pa.jemalloc_memory_pool()
-        pa.jemalloc_set_decay_ms(-1)
-    except (NotImplementedError, AttributeError):  # wheels built without jemalloc (e.g. Windows)
-        return pa.default_memory_pool().backend_name
-    pa.set_memory_pool(pool)
-    return pool.backend_name
+def configure() -> None:
+    """Set ``MIMALLOC_RESET_DELAY`` (mimalloc's delay before freed pages go back to the OS) unless already set."""
+    os.environ.setdefault("MIMALLOC_RESET_DELAY", RESET_DELAY_MS)

@@ -197,7 +197,8 @@ class StageOutput:
     """
 
     def __init__(self, out_dir: str | os.PathLike, *, rows_per_shard: int = SHARD_ROWS, keep_shards: bool = False,
-                 first_shard: int = 0, kept: Sequence[Mapping[str, Any]] = ()) -> None:
+                 first_shard: int = 0, kept: Sequence[Mapping[str, Any]] = (),
+                 row_group_bytes: int | None = None) -> None:
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / SUCCESS_FILE).unlink(missing_ok=True)  # an overwrite is incomplete until its marker is rewritten
@@ -205,7 +206,8 @@ class StageOutput:
         if not keep_shards:
             clear_data(self.out)
         self.kept = [dict(s) for s in kept]
-        self.writer = ShardWriter(self.out, rows_per_shard=rows_per_shard, first_index=first_shard)
+        self.writer = ShardWriter(self.out, rows_per_shard=rows_per_shard, first_index=first_shard,
+                                  **({"row_group_bytes": row_group_bytes} if row_group_bytes else {}))
         self._rejects: list[pa.Table] = []
 
     @property
