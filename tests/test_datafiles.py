@@ -194,3 +194,32 @@ def test_nested_columns_keep_compression_and_dictionary_next_to_an_uncompressed_
         "id": "ZSTD", "strategies.list.element": "ZSTD", "meta.k": "ZSTD", "embedding": "UNCOMPRESSED"}
     assert "RLE_DICTIONARY" in chunks["strategies.list.element"].encodings
     assert read_table(tmp_path / "s").equals(table)
+
+
+def test_read_ahead_keeps_order_holds_at_most_two_items_and_raises_where_the_source_failed():
+    import threading
+
+    from naturalthoughts.core.datafiles import read_ahead
+
+    produced: list[int] = []
+
+    def items(n: int, fail_at: int | None = None):
+        for i in range(n):
+            if i == fail_at:
+                raise ValueError(f"item {i} is bad")
+            produced.append(i)
+            yield i
+
+    seen = []
+    for item in read_ahead(items(6)):
+        threading.Event().wait(0.02)  # give the thread time to run ahead if it could
+        seen.append((item, len(produced)))
+    assert [i for i, _ in seen] == list(range(6))
+    assert all(made <= item + 2 for item, made in seen)  # the caller's item and at most the next one
+    produced.clear()
+    with pytest.raises(ValueError, match="item 2 is bad"):
+        list(read_ahead(items(5, fail_at=2)))
+    stream = read_ahead(items(100))
+    next(stream)
+    stream.close()  # stops the thread
+    assert not any(t.name == "nt-read-ahead" for t in threading.enumerate())
