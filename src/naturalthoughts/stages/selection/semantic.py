@@ -174,6 +174,9 @@ def farthest_points(x: np.ndarray, quota: int, first: int) -> tuple[np.ndarray, 
 
 def _rank_kcenter(pool: Pool, active: np.ndarray, rng: np.random.Generator, limit: int, clusters: int | None,
                   kmeans_pca_dims: int, kmeans_engine: str) -> Ranking:
+    # Loaded before the k-means it starts with, so that its sample and assignment read the matrix too instead of
+    # streaming the column twice more; every cluster's members are then gathered from it.
+    pool.load_embeddings()
     take = min(limit, len(active))
     if clusters is None:
         clusters = 1 if len(active) * take <= EXACT_KCENTER_MAX_WORK else default_clusters(len(active))
@@ -182,7 +185,6 @@ def _rank_kcenter(pool: Pool, active: np.ndarray, rng: np.random.Generator, limi
     else:
         labels, info = cluster_kmeans(pool, active, rng, clusters=clusters, kmeans_pca_dims=kmeans_pca_dims,
                                       kmeans_engine=kmeans_engine)
-    pool.load_embeddings()  # every cluster's members are gathered from it: once from disk, not once per cluster
     sizes = np.bincount(labels)
     quotas = balanced_quotas(sizes, take)
     by_cluster = np.argsort(labels, kind="stable")
