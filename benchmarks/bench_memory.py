@@ -3,6 +3,10 @@
     python benchmarks/bench_memory.py [--sizes 20000,200000] [--work /tmp/nt-bench-memory] [--stage-timeout
     600]
                                       [--results benchmarks/RESULTS.md] [--keep]
+                                      [--stages ingest,annotate,select,build-sft]
+
+``--stages select`` measures only the two select stages, on the warm-up's 1,000 annotated rows repeated (new
+ids) to each size: a few minutes instead of an hour.
 
 For each size it writes synthetic existing traces (~17k characters of reasoning in paragraphs with strategy
 cue phrases, ~600 characters of answer) as one JSONL file, then runs, each as its own subprocess so each peak
