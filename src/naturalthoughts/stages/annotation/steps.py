@@ -70,33 +70,32 @@ def content_words(text: str) -> list[str]:
 
 
 _STOPWORDS_BYTES = frozenset(w.encode() for w in _STOPWORDS)
-# ASCII units: every byte that cannot be part of a word ([a-z'] or a digit, after lowercasing) becomes a space.
-_ASCII_NOT_WORD_TO_SPACE = bytes(c if (97 <= c <= 122 or 48 <= c <= 57 or c == 39) else 32 for c in range(256))
+# ASCII units: two byte translations split the words of _WORD_RE. Keeping only [a-z'] gives the letter runs
+# (a run is one regex match once its leading apostrophes go, since [a-z']+ extends to the run's end); keeping
+# only digits gives the number runs. Words of one or two characters and stopwords then leave by one set
+# difference, so no Python loop runs per word.
+_LETTERS_ONLY = bytes(c if (97 <= c <= 122 or c == 39) else 32 for c in range(256))
+_DIGITS_ONLY = bytes(c if 48 <= c <= 57 else 32 for c in range(256))
+_LETTERS_AND_APOSTROPHE = b"abcdefghijklmnopqrstuvwxyz'"
+_SHORT_WORDS = frozenset([bytes([a]) for a in _LETTERS_AND_APOSTROPHE]
+                         + [bytes([a, b]) for a in _LETTERS_AND_APOSTROPHE for b in _LETTERS_AND_APOSTROPHE])
+_NEVER_CONTENT = _SHORT_WORDS | _STOPWORDS_BYTES
 
 
 def content_word_set(unit: str) -> frozenset[bytes]:
     """The distinct :func:`content_words` of ``unit`` as UTF-8 bytes.
 
-    ASCII units take a fast path (bytes.translate + split, then the regex only on the rare runs that mix letters,
-    digits and apostrophes): ~4x faster than the regex over the whole unit, with the same words. A run of
-    ``[a-z0-9']`` characters holds whole regex matches only, so matching run by run finds the same words.
+    ASCII units take a fast path (byte translations, split and set operations, all in C): ~6x faster than the
+    regex over the unit, with the same words (``tests/test_annotation_fastpaths.py`` checks it against the regex).
     """
     low = unit.lower()
     if not low.isascii():
         return frozenset(w.encode() for w in content_words(low))
-    words = set()
-    for run in set(low.encode().translate(_ASCII_NOT_WORD_TO_SPACE).split()):
-        if run.isalpha():
-            if len(run) > 2:
-                words.add(run)
-        elif run.isdigit():
-            words.add(run)
-        else:
-            words.update(w for w in _WORD_BYTES_RE.findall(run) if len(w) > 2 or w.isdigit())
-    return frozenset(words - _STOPWORDS_BYTES)
-
-
-_WORD_BYTES_RE = re.compile(_WORD_RE.pattern.encode())
+    data = b" " + low.encode()
+    letters = data.translate(_LETTERS_ONLY)
+    while b" '" in letters:  # a run's leading apostrophes are not part of its word ("'tis" -> "tis")
+        letters = letters.replace(b" '", b" ")
+    return frozenset(set(letters.split()) - _NEVER_CONTENT).union(data.translate(_DIGITS_ONLY).split())
 
 
 def step_units(text: str | None) -> list[tuple[str, bool]]:
