@@ -7,6 +7,8 @@ interfaces, so the instance lives only as long as these tests and is always shut
 
 from __future__ import annotations
 
+import json
+
 import collections
 import os
 import time
@@ -171,6 +173,18 @@ def test_generate_executor_ray_with_default_flags_finishes_on_this_machine(tmp_p
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
     assert read_table(tmp_path / "ray").column("id").to_pylist() == [f"q{i}" for i in range(40)]
+    shards = json.loads((tmp_path / "ray" / "manifest.json").read_text())["outputs"]
+    assert [s["rows"] for s in shards] == [32, 8]  # the automatic slice size's floor for a small input
+
+
+@pytest.mark.parametrize("rows, workers, given, expected", [
+    (40, 2, None, 32), (20_000, 2, None, 625), (1_000_000, 2, None, 4096), (1_000_000, 8, None, 4096),
+    (100_000, 8, None, 782), (1_000_000, 2, 100, 100),
+])
+def test_slice_size_is_automatic_unless_given(rows, workers, given, expected):
+    from naturalthoughts.executors.settings import ExecutorSettings
+
+    assert ExecutorSettings(executor="ray", workers=workers, batch_size=given).rows_per_slice(rows) == expected
 
 
 def test_workers_write_the_shards_and_the_driver_only_lists_them(ray_local, tmp_path):

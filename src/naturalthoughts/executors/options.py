@@ -60,8 +60,9 @@ def add_executor_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--ray-address", default=None, metavar="ADDR",
                    help="Ray cluster to join ('auto', 'ray://HOST:10001'); default: start a local Ray instance")
     g.add_argument("--ray-workers", type=int, default=2, metavar="N", help="Ray actors (default 2)")
-    g.add_argument("--ray-batch-size", type=int, default=32, metavar="ROWS",
-                   help="rows per Ray batch; a batch whose worker died is retried (finished rows come from the cache)")
+    g.add_argument("--ray-batch-size", type=int, default=None, metavar="ROWS",
+                   help="rows per Ray slice, one output shard each; a slice whose worker died is retried (finished "
+                        "rows come from the cache). Default: about 16 slices per worker, 32 to 4,096 rows")
     g.add_argument("--ray-cpus-per-worker", type=float, default=None, metavar="N",
                    help="CPUs reserved per actor (default: 1, or an equal share of the cluster's CPUs when the "
                         "workers would not fit otherwise)")
@@ -79,7 +80,7 @@ def executor_options_from_args(args: argparse.Namespace) -> ExecutorOptions:
             shard=Shard.parse(args.shard) if getattr(args, "shard", None) else None,
             ray_address=getattr(args, "ray_address", None),
             workers=getattr(args, "ray_workers", 2),
-            batch_size=getattr(args, "ray_batch_size", 32),
+            batch_size=getattr(args, "ray_batch_size", None),
             cpus_per_worker=getattr(args, "ray_cpus_per_worker", None),
             gpus_per_worker=getattr(args, "ray_gpus_per_worker", 0.0),
         )

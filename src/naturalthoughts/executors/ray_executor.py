@@ -33,6 +33,7 @@ from typing import Any, Mapping
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pyarrow.parquet as pq
 
 from naturalthoughts.core.datafiles import data_files, read_all, sha256_file, shard_name
 from naturalthoughts.core.rowaccess import plan_slices, read_slice
@@ -199,19 +200,19 @@ def run_on_ray_to_folder(
         shutil.rmtree(d, ignore_errors=True)
     stats_dir.mkdir(parents=True)
     if isinstance(source, pa.Table):
-        files = _write_input_files(source, in_dir, options.batch_size)
-    elif isinstance(source, list):
-        files = [Path(f) for f in source]
+        rows_per_slice = options.rows_per_slice(source.num_rows)
+        files = _write_input_files(source, in_dir, rows_per_slice)
     else:
-        files = data_files(source)
-    slices = plan_slices(files, options.batch_size)
+        files = [Path(f) for f in source] if isinstance(source, list) else data_files(source)
+        rows_per_slice = options.rows_per_slice(sum(pq.ParquetFile(f).metadata.num_rows for f in files))
+    slices = plan_slices(files, rows_per_slice)
     if not slices:  # no rows at all: one empty slice keeps the output's schema
         slices = [{"index": 0, "file": str(files[0]), "offset": 0, "rows": 0}]
     places = slice_places(slices)
     for s, place in zip(slices, places):
         s["start"] = place["start"]
     shard = (options.shard.index, options.shard.count) if options.shard else None
-    key = identity_key({**resume, "rows_per_slice": options.batch_size, "shard": shard}) if resume else None
+    key = identity_key({**resume, "rows_per_slice": rows_per_slice, "shard": shard}) if resume else None
     kept = kept_slices(Path(out_dir), key, places) if key else {}
     for index, record in kept.items():  # their statistics count in the manifest like the new slices'
         (stats_dir / f"{index:06d}.json").write_text(json.dumps(record["stats"]))
