@@ -188,3 +188,35 @@ def test_annotate_shards_merge_to_the_unsharded_annotation(tmp_path):
     a_full, a_merged = full.extra["annotators"], merged.extra["annotators"]
     assert a_merged["strategies"]["strategy_counts"] == a_full["strategies"]["strategy_counts"]  # counts add up
     assert a_merged["verbosity"]["histogram"] == a_full["verbosity"]["histogram"]
+
+
+def _shard_folder(path: Path, ids: list[str], rows_per_shard: int) -> list[Path]:
+    from naturalthoughts.core.datafiles import data_files
+    from naturalthoughts.core.store import StageOutput
+
+    output = StageOutput(path, rows_per_shard=rows_per_shard)
+    output.write(pa.table({"id": ids, "trace_id": [f"{i}-t" for i in ids], "text": [i * 3 for i in ids]}))
+    output.finish(stage="generate", config={})
+    return data_files(path)
+
+
+@pytest.mark.parametrize("reverse_one", [False, True])
+def test_merge_streams_the_shards_in_input_order(tmp_path, reverse_one):
+    """Small chunks and many small files per shard: the interleaving crosses every file and chunk boundary; a
+    shard not in input order is read by position instead; without a readable input, shards follow each other."""
+    from naturalthoughts.executors.merge import _merged_rows
+
+    ids = [f"q{i:04d}" for i in range(400)]
+    parts = [[q for q in ids if shard_of(q, 3) == s] for s in range(3)]
+    if reverse_one:
+        parts[1] = parts[1][::-1]
+    files = [_shard_folder(tmp_path / f"s{s}", parts[s], rows_per_shard=11 + s) for s in range(3)]
+    from naturalthoughts.core.datafiles import dataset_schema, read_all
+
+    schema = dataset_schema([f for fs in files for f in fs])
+    keys = [read_all(fs, ["id", "trace_id"]) for fs in files]
+    merged = pa.concat_tables(_merged_rows(files, schema, keys, pa.array(ids), chunk_rows=7))
+    assert merged.column("id").to_pylist() == ids
+    assert merged.column("text").to_pylist() == [q * 3 for q in ids]
+    unordered = pa.concat_tables(_merged_rows(files, schema, keys, None, chunk_rows=7))
+    assert unordered.column("id").to_pylist() == parts[0] + parts[1] + parts[2]

@@ -14,11 +14,18 @@ import pyarrow.parquet as pq
 from naturalthoughts.core.datafiles import READ_BATCH_ROWS, _conform_table, data_files, dataset_schema, from_storage, logical_schema
 
 
-def take_rows(path: str | os.PathLike, indices: Sequence[int], columns: Sequence[str] | None = None) -> pa.Table:
-    """Rows at global positions ``indices`` (in that order), reading only the row groups that hold them."""
+def _files(path: str | os.PathLike | Sequence[Path]) -> list[Path]:
+    return [Path(f) for f in path] if isinstance(path, (list, tuple)) else data_files(path)
+
+
+def take_rows(path: str | os.PathLike | Sequence[Path], indices: Sequence[int],
+              columns: Sequence[str] | None = None) -> pa.Table:
+    """Rows at global positions ``indices`` (in that order), reading only the row groups that hold them.
+
+    ``path``: a stage folder or file (as for ``data_files``), or a list of Parquet files taken as one in that order."""
     import numpy as np
 
-    files = data_files(path)
+    files = _files(path)
     schema = dataset_schema(files, columns)
     order = np.asarray(indices, dtype=np.int64)
     if order.size == 0:
@@ -64,7 +71,7 @@ def plan_slices(files: Sequence[Path], rows_per_slice: int) -> list[dict[str, An
     return slices
 
 
-def iter_take(path: str | os.PathLike, indices: Sequence[int], chunk_rows: int = READ_BATCH_ROWS,
+def iter_take(path: str | os.PathLike | Sequence[Path], indices: Sequence[int], chunk_rows: int = READ_BATCH_ROWS,
               columns: Sequence[str] | None = None, tmp_dir: str | os.PathLike | None = None,
               have: pa.Table | None = None) -> Iterator[pa.Table]:
     """The rows at global positions ``indices`` in that order, ``chunk_rows`` at a time, reading the input once.
@@ -86,7 +93,7 @@ def iter_take(path: str | os.PathLike, indices: Sequence[int], chunk_rows: int =
     if order.size <= chunk_rows:
         yield take_rows(path, order, columns)
         return
-    files = data_files(path)
+    files = _files(path)
     schema = dataset_schema(files, columns)
     rank = np.argsort(order, kind="stable")
     wanted = order[rank]  # positions in storage order; rank[i] = output position of wanted[i]
@@ -179,7 +186,7 @@ def _take_with(path: str | os.PathLike, indices: Sequence[int], chunk_rows: int,
     """:func:`iter_take` reading from disk only the columns ``have`` lacks, in the files' column order."""
     import numpy as np
 
-    schema = dataset_schema(data_files(path), columns)
+    schema = dataset_schema(_files(path), columns)
     missing = [c for c in schema.names if c not in have.column_names]
     order = np.asarray(indices, dtype=np.int64)
     from_disk = iter_take(path, order, chunk_rows, missing, tmp_dir) if missing else None

@@ -20,8 +20,9 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from naturalthoughts.core.datafiles import DATA_DIR
+from naturalthoughts.core.datafiles import DATA_DIR, READ_BATCH_ROWS, conform_batch, data_files, dataset_schema, iter_batches, read_all
 from naturalthoughts.core.sharding import SHARD_COLUMN, Shard, shard_indices, without_shard
 from naturalthoughts.core.store import (
     DATA_FILE,
@@ -29,11 +30,11 @@ from naturalthoughts.core.store import (
     REJECTS_FILE,
     SUCCESS_FILE,
     Manifest,
+    StageOutput,
     hash_config,
     is_complete,
     read_table,
     sum_counts,
-    write_stage,
 )
 
 
@@ -134,7 +135,7 @@ def _check_rows(dirs: Sequence[Path], shards: Sequence[Shard], tables: Sequence[
             owner[k] = d
 
 
-def _input_ids(manifest: Manifest) -> list[str] | None:
+def _input_ids(manifest: Manifest) -> pa.Array | None:
     """Ids of the shards' common input in its order, when that input is still readable and unchanged."""
     from naturalthoughts.core.store import hash_input
 
@@ -144,7 +145,7 @@ def _input_ids(manifest: Manifest) -> list[str] | None:
     try:
         if not path or not Path(path).exists() or hash_input(path) != manifest.inputs[0].get("sha256"):
             return None
-        return read_table(path, columns=[SHARD_COLUMN]).column(SHARD_COLUMN).to_pylist()
+        return read_table(path, columns=[SHARD_COLUMN]).column(SHARD_COLUMN).combine_chunks()
     except (OSError, ValueError, KeyError, pa.ArrowException):
         return None  # a JSONL/CSV input or a moved file: keep shard order
 
@@ -171,6 +172,63 @@ def _merge_side_files(dirs: Sequence[Path], manifests: Sequence[Manifest], out: 
     return written
 
 
+def _merged_rows(files: Sequence[Sequence[Path]], schema: pa.Schema, keys: Sequence[pa.Table],
+                 input_ids: pa.Array | None, chunk_rows: int = READ_BATCH_ROWS) -> Iterable[pa.Table]:
+    """The shards' rows in the input's order (rows sharing an id keep their shard order), else shard by shard.
+
+    A shard run keeps its input's order, so the merge is an interleaving of the shards' streams: which shard
+    each output row comes from is computed from the ids alone, and every shard is read once, front to back.
+    A shard whose rows are not in input order (none is, from our stages) is read by position instead.
+    """
+    if input_ids is None:
+        for fs in files:
+            for batch in iter_batches(fs):
+                yield pa.Table.from_batches([conform_batch(batch, schema)])
+        return
+    positions = []
+    for k in keys:  # an id missing from the input goes last, as in order_like
+        found = pc.index_in(k.column(SHARD_COLUMN), value_set=input_ids)
+        positions.append(pc.fill_null(found, len(input_ids)).to_numpy().astype(np.int64))
+    concatenated = np.concatenate(positions) if positions else np.zeros(0, np.int64)
+    order = np.lexsort((np.arange(len(concatenated)), concatenated))
+    if not all(np.all(np.diff(p) >= 0) for p in positions):
+        from naturalthoughts.core.rowaccess import iter_take
+
+        yield from iter_take([f for fs in files for f in fs], order, chunk_rows)
+        return
+    source = np.repeat(np.arange(len(keys)), [len(p) for p in positions])[order]
+    yield from _interleave([_stream(fs, schema) for fs in files], source, chunk_rows)
+
+
+def _stream(files: Sequence[Path], schema: pa.Schema) -> Iterable[pa.Table]:
+    for batch in iter_batches(files):
+        yield pa.Table.from_batches([conform_batch(batch, schema)])
+
+
+def _interleave(streams: list, source: np.ndarray, chunk_rows: int) -> Iterable[pa.Table]:
+    """Rows taken front to back from ``streams[source[i]]`` for output row i, ``chunk_rows`` at a time."""
+    pending: list[pa.Table | None] = [None] * len(streams)
+
+    def front(s: int, n: int) -> pa.Table:
+        parts, have = [], 0
+        while have < n:
+            if pending[s] is None or pending[s].num_rows == 0:
+                pending[s] = next(streams[s])
+            take = min(n - have, pending[s].num_rows)
+            parts.append(pending[s].slice(0, take))
+            pending[s], have = pending[s].slice(take), have + take
+        return pa.concat_tables(parts) if len(parts) != 1 else parts[0]
+
+    for start in range(0, len(source), chunk_rows):
+        part = source[start:start + chunk_rows]
+        need = np.bincount(part, minlength=len(streams))
+        block = pa.concat_tables([front(s, int(n)) for s, n in enumerate(need) if n])
+        by_shard = np.argsort(part, kind="stable")  # block row j is output row by_shard[j]
+        where = np.empty_like(by_shard)
+        where[by_shard] = np.arange(len(part))
+        yield block.take(pa.array(where))
+
+
 def merge_shards(shard_dirs: Iterable[str | os.PathLike], out_dir: str | os.PathLike) -> Manifest:
     """Check that ``shard_dirs`` are all the shards of one run and write their union to ``out_dir``.
 
@@ -187,36 +245,38 @@ def merge_shards(shard_dirs: Iterable[str | os.PathLike], out_dir: str | os.Path
     _check_coverage(dirs, shards)
     order = sorted(range(len(dirs)), key=lambda i: shards[i].index)
     dirs, manifests, shards = [dirs[i] for i in order], [manifests[i] for i in order], [shards[i] for i in order]
-    tables = [read_table(d) for d in dirs]
-    _check_rows(dirs, shards, tables)
+    files = [data_files(d) for d in dirs]
+    try:
+        schema = dataset_schema([f for fs in files for f in fs])
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise MergeError(f"shard schemas cannot be combined: {exc}") from exc
+    # Only the key columns are held (for the checks and the order); the rows stream through in chunks.
+    keys = [read_all(fs, [c for c in (SHARD_COLUMN, "trace_id") if c in dataset_schema(fs).names]) for fs in files]
+    _check_rows(dirs, shards, keys)
 
     has_npy_side = any(o["path"].endswith(".npy") for m in manifests for o in m.outputs)
-    try:
-        merged = pa.concat_tables(tables, promote_options="default")
-    except pa.ArrowInvalid as exc:
-        raise MergeError(f"shard schemas cannot be combined: {exc}") from exc
-    input_ids = _input_ids(manifests[0])
-    if input_ids is not None and not has_npy_side:  # row-aligned side arrays fix the order to shard order
-        merged = order_like(merged, input_ids)
+    input_ids = None if has_npy_side else _input_ids(manifests[0])  # row-aligned side arrays fix shard order
     rejects = [read_table(d / REJECTS_FILE) for d in dirs if (d / REJECTS_FILE).exists()]
 
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    output = StageOutput(out)
     side = _merge_side_files(dirs, manifests, out)
+    for batch in _merged_rows(files, schema, keys, input_ids):
+        output.write(batch)
+    if output.rows == 0:  # no rows in any shard: the folder still gets the schema
+        output.write(schema.empty_table())
+    output.reject(pa.concat_tables(rejects, promote_options="default") if rejects else None)
     ref = manifests[0]
-    manifest = write_stage(
-        out,
-        merged,
+    manifest = output.finish(
         stage=ref.stage,
         config=without_shard(ref.config),
         counts=sum_counts([m.counts for m in manifests]),
-        rejects=pa.concat_tables(rejects, promote_options="default") if rejects else None,
         timings=sum_counts([m.timings for m in manifests]) or {},
         extra={
             **(sum_counts([m.extra for m in manifests]) or {}),
             "merged_from": [
                 {"path": str(d), "shard": str(s), "rows": t.num_rows, "config_hash": m.config_hash}
-                for d, s, t, m in zip(dirs, shards, tables, manifests)
+                for d, s, t, m in zip(dirs, shards, keys, manifests)
             ],
             "timings_note": "timings are summed over shards (compute seconds, not wall-clock)",
         },
