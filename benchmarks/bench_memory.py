@@ -3,9 +3,10 @@
     python benchmarks/bench_memory.py [--sizes 20000,200000] [--work /tmp/nt-bench-memory] [--stage-timeout
     600]
                                       [--results benchmarks/RESULTS.md] [--keep]
-                                      [--stages ingest,annotate,select,build-sft]
+                                      [--stages ingest,annotate,select,merge,build-sft]
 
-``--stages select`` measures only the two select stages, on the warm-up's 1,000 annotated rows repeated (new
+``merge`` (not in the default stages) splits the select input into two ``--shard I/2`` folders (not measured)
+and measures ``merge`` combining them. ``--stages select`` measures only the two select stages, on the warm-up's 1,000 annotated rows repeated (new
 ids) to each size: a few minutes instead of an hour.
 
 For each size it writes synthetic existing traces (~17k characters of reasoning in paragraphs with strategy
@@ -236,6 +237,22 @@ def add_embeddings(src: Path, dst: Path, *, repeat_to: int | None = None, seed: 
     return rows
 
 
+def split_into_shards(src: Path, dst: Path, count: int) -> list[Path]:
+    """``src``'s rows as the outputs of ``--shard I/count`` runs over ``src`` (rows by the hash of their id, in
+    input order, manifests naming the shard and ``src`` as the input), for ``merge`` to combine."""
+    from naturalthoughts.core.sharding import shard_indices
+
+    outputs = [StageOutput(dst / f"s{i}") for i in range(count)]
+    for batch in iter_batches(src):
+        owner = shard_indices(batch.column("id").to_pylist(), count)
+        for i, output in enumerate(outputs):
+            output.write(batch.filter(pa.array(owner == i)))
+    for i, output in enumerate(outputs):
+        output.finish(stage="annotate", config={"bench_prep": str(src), "shard": {"index": i, "count": count}},
+                      inputs=[src])
+    return [dst / f"s{i}" for i in range(count)]
+
+
 def run_size(rows: int, work: Path, timeout: float, ingest_timeout: float, fallback: Path,
              data: Path | None, stages: set[str] = frozenset({"ingest", "annotate", "select", "build-sft"})) -> list[dict]:
     """All stages at one size; ``fallback`` is the largest annotate output that finished so far; generated
@@ -311,6 +328,10 @@ def _later_stages(rows: int, folder: Path, annotated: Path, note: str, stages: s
         r = stage(
             name, ["select", "--in", str(prepped), "--n", n, *args], folder / name.replace(" ", "-"), rows
         )
+        r["input"] = note
+    if "merge" in stages:
+        shards = split_into_shards(prepped, folder / "shards", 2)
+        r = stage("merge (2 shards)", ["merge", "--in", *map(str, shards)], folder / "merged", rows)
         r["input"] = note
     if "build-sft" not in stages:
         return results

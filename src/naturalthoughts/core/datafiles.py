@@ -49,6 +49,12 @@ LEGACY_DATA_FILE = "data.parquet"
 SHARD_ROWS = 50_000
 ROW_GROUP_BYTES = 64 * 1024**2
 READ_BATCH_ROWS = 4096
+# Stages that rewrite rows with their text (select's output, merge) move them 1,024 at a time into row groups of
+# <= 16 MiB: with R1-sized text a 4,096-row chunk is ~70 MB, held twice (read, then put in order) next to a
+# 64 MiB row group being filled, and that (not the input size) was most of what their peak gained from 20k to
+# 200k rows.
+TEXT_CHUNK_ROWS = 1024
+TEXT_ROW_GROUP_BYTES = 16 * 1024**2
 
 
 class ShardError(FileNotFoundError):
@@ -272,8 +278,11 @@ def iter_batches(path: str | os.PathLike | Iterable[Path], columns: Sequence[str
         pf = pq.ParquetFile(f)
         names = set(pf.schema_arrow.names)
         wanted = [c for c in schema.names if c in names]
-        for batch in pf.iter_batches(batch_size=batch_rows, columns=wanted):
-            yield conform_batch(batch, schema)
+        # One row group per call: over a whole file, pre-buffering keeps every row group's compressed bytes until
+        # the file is done (merge of two 100k-row shards of R1-sized text: +200 MB, growing with the file).
+        for group in range(pf.num_row_groups):
+            for batch in pf.iter_batches(batch_size=batch_rows, row_groups=[group], columns=wanted):
+                yield conform_batch(batch, schema)
 
 
 def read_ahead(items: Iterable[Any]) -> Iterator[Any]:

@@ -22,7 +22,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from naturalthoughts.core.datafiles import DATA_DIR, READ_BATCH_ROWS, conform_batch, data_files, dataset_schema, iter_batches, read_all
+from naturalthoughts.core.datafiles import (DATA_DIR, TEXT_CHUNK_ROWS, TEXT_ROW_GROUP_BYTES, conform_batch, data_files,
+                                            dataset_schema, iter_batches, read_all)
 from naturalthoughts.core.sharding import SHARD_COLUMN, Shard, shard_indices, without_shard
 from naturalthoughts.core.store import (
     DATA_FILE,
@@ -173,7 +174,7 @@ def _merge_side_files(dirs: Sequence[Path], manifests: Sequence[Manifest], out: 
 
 
 def _merged_rows(files: Sequence[Sequence[Path]], schema: pa.Schema, keys: Sequence[pa.Table],
-                 input_ids: pa.Array | None, chunk_rows: int = READ_BATCH_ROWS) -> Iterable[pa.Table]:
+                 input_ids: pa.Array | None, chunk_rows: int = TEXT_CHUNK_ROWS) -> Iterable[pa.Table]:
     """The shards' rows in the input's order (rows sharing an id keep their shard order), else shard by shard.
 
     A shard run keeps its input's order, so the merge is an interleaving of the shards' streams: which shard
@@ -182,8 +183,7 @@ def _merged_rows(files: Sequence[Sequence[Path]], schema: pa.Schema, keys: Seque
     """
     if input_ids is None:
         for fs in files:
-            for batch in iter_batches(fs):
-                yield pa.Table.from_batches([conform_batch(batch, schema)])
+            yield from _stream(fs, schema, chunk_rows)
         return
     positions = []
     for k in keys:  # an id missing from the input goes last, as in order_like
@@ -197,11 +197,11 @@ def _merged_rows(files: Sequence[Sequence[Path]], schema: pa.Schema, keys: Seque
         yield from iter_take([f for fs in files for f in fs], order, chunk_rows)
         return
     source = np.repeat(np.arange(len(keys)), [len(p) for p in positions])[order]
-    yield from _interleave([_stream(fs, schema) for fs in files], source, chunk_rows)
+    yield from _interleave([_stream(fs, schema, chunk_rows) for fs in files], source, chunk_rows)
 
 
-def _stream(files: Sequence[Path], schema: pa.Schema) -> Iterable[pa.Table]:
-    for batch in iter_batches(files):
+def _stream(files: Sequence[Path], schema: pa.Schema, rows: int) -> Iterable[pa.Table]:
+    for batch in iter_batches(files, batch_rows=rows):
         yield pa.Table.from_batches([conform_batch(batch, schema)])
 
 
@@ -259,7 +259,7 @@ def merge_shards(shard_dirs: Iterable[str | os.PathLike], out_dir: str | os.Path
     rejects = [read_table(d / REJECTS_FILE) for d in dirs if (d / REJECTS_FILE).exists()]
 
     out = Path(out_dir)
-    output = StageOutput(out)
+    output = StageOutput(out, row_group_bytes=TEXT_ROW_GROUP_BYTES)
     side = _merge_side_files(dirs, manifests, out)
     for batch in _merged_rows(files, schema, keys, input_ids):
         output.write(batch)

@@ -27,6 +27,7 @@ from typing import Any, Sequence
 import numpy as np
 import pyarrow as pa
 
+from naturalthoughts.core.datafiles import TEXT_CHUNK_ROWS, TEXT_ROW_GROUP_BYTES
 from naturalthoughts.stages.selection.base import (
     Exclusions,
     Pool,
@@ -310,11 +311,9 @@ def pool_embedder(input_path: str | os.PathLike) -> str | None:
 # reasoning alone is ~50-70 GB. They are read back only for the selected rows, when the output is written.
 TEXT_COLUMNS = ("question", "reasoning", "response", "options", "reference_answer", "error", "gen_params",
                 "second_response", "judge_raw")
-# The selected rows are written 1,024 at a time in row groups of <= 16 MiB: with R1-sized text a 4,096-row chunk
-# is ~70 MB, held twice (read, then put in order) next to a 64 MiB row group being filled, and that (not the
-# pool) was most of what select long's peak gained from 20k to 200k rows.
-WRITE_CHUNK_ROWS = 1024
-WRITE_ROW_GROUP_BYTES = 16 * 1024**2
+# The selected rows are written in small chunks and row groups (core.datafiles.TEXT_CHUNK_ROWS says why).
+WRITE_CHUNK_ROWS = TEXT_CHUNK_ROWS
+WRITE_ROW_GROUP_BYTES = TEXT_ROW_GROUP_BYTES
 
 
 # Read for every selection besides the chain's own columns: the row keys, columns a strategy reads when present,
