@@ -384,3 +384,14 @@ def test_kmeans_engines_balance_clusters(engine):
     counts = np.bincount(labels[r.indices], minlength=5)
     assert counts.min() >= 15 and counts.max() <= 25, (engine, counts)
     assert r.stages[-1]["report"]["kmeans_engine"] == engine
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_kcenter_picks_do_not_depend_on_the_thread_count(threads, monkeypatch):
+    from naturalthoughts.stages.selection.synthetic import synthetic_pool
+
+    pool = synthetic_pool(6000, dim=32, seed=3, centers=40)
+    monkeypatch.setenv("NATURALTHOUGHTS_THREADS", "1")
+    serial = select(pool, "semantic", 300, seed=0, method="kcenter", clusters=12).ids
+    monkeypatch.setenv("NATURALTHOUGHTS_THREADS", threads)
+    assert select(pool, "semantic", 300, seed=0, method="kcenter", clusters=12).ids == serial

@@ -172,6 +172,26 @@ def farthest_points(x: np.ndarray, quota: int, first: int) -> tuple[np.ndarray, 
     return picked, radius
 
 
+def _map_threads(fn, items: np.ndarray) -> list:
+    """``[fn(i) for i in items]`` on the idle cores' threads, one BLAS thread each.
+
+    The clusters are independent and numpy releases the GIL in their gathers and matrix-vector products: two
+    threads cover 2.8M rows' 1,000 clusters in 5.0 s instead of 6.7 s here (the greedy steps' Python holds the
+    GIL the rest of the time); each result is the same as on one thread.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import threadpool_limits
+
+    from naturalthoughts.core.threads import idle_cores
+
+    threads = min(idle_cores(), len(items))
+    if threads <= 1:
+        return [fn(int(i)) for i in items]
+    with threadpool_limits(limits=1), ThreadPoolExecutor(threads) as workers:
+        return list(workers.map(lambda i: fn(int(i)), items))
+
+
 def _rank_kcenter(pool: Pool, active: np.ndarray, rng: np.random.Generator, limit: int, clusters: int | None,
                   kmeans_pca_dims: int, kmeans_engine: str) -> Ranking:
     # Loaded before the k-means it starts with, so that its sample and assignment read the matrix too instead of
@@ -189,13 +209,18 @@ def _rank_kcenter(pool: Pool, active: np.ndarray, rng: np.random.Generator, limi
     quotas = balanced_quotas(sizes, take)
     by_cluster = np.argsort(labels, kind="stable")
     bounds = np.r_[0, np.cumsum(sizes)]
-    chosen, within_rank, radius, group = [], [], [], []
-    for c in np.flatnonzero(quotas):
+
+    def cover(c: int) -> tuple[np.ndarray, np.ndarray]:
         members = by_cluster[bounds[c]:bounds[c + 1]]
         x = pool.embeddings(active[members])
         first = int(np.argmax(x @ x.mean(axis=0)))  # the member nearest the cluster's mean direction
         picked, r = farthest_points(x, int(quotas[c]), first)
-        chosen.append(members[picked])
+        return members[picked], r
+
+    clusters_to_cover = np.flatnonzero(quotas)
+    chosen, within_rank, radius, group = [], [], [], []
+    for c, (picked, r) in zip(clusters_to_cover, _map_threads(cover, clusters_to_cover)):
+        chosen.append(picked)
         within_rank.append(np.arange(len(picked)))
         radius.append(r)
         group.append(np.full(len(picked), c))
