@@ -8,6 +8,8 @@ Synthetic traces of ~17k characters (reasoning paragraphs with strategy cue phra
 calls): the ceiling is ``cores x tokens/s / mean tokens per trace``. The baseline is the code before the
 batch tokenizer (llama.cpp's tokenizer, one call per text, one process). The machine is shared, so every
 absolute figure is printed beside the tokenizer's tokens/s measured at that moment (the machine-speed figure).
+Around each ``workers=2`` run it also probes the tokenizer alone in as many processes as cores at once: on a VM
+whose two cores are not independent that, not 2 x one process, is what the cores give the tokenizer.
 ``--append`` adds the Markdown block to benchmarks/RESULTS.md.
 """
 
@@ -98,6 +100,22 @@ def tokenizer_rate(folder: Path) -> tuple[float, float, float]:
     return tokens / wall, tokens / cpu, tokens / rows
 
 
+def _probe_in_process(folder: str) -> float:
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"
+    return tokenizer_rate(Path(folder))[0]
+
+
+def concurrent_tokenizer_rate(folder: Path, processes: int) -> float:
+    """Tokens/s of the tokenizer alone in ``processes`` processes at once, summed: what the cores give the
+    tokenizer when all are busy (on a VM whose cores share a host core this is less than cores x one)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
+        list(pool.map(_probe_in_process, [str(folder)] * processes))  # start-up and tokenizer load, not timed
+        return sum(pool.map(_probe_in_process, [str(folder)] * processes))
+
+
 def llama_cpp_counter(name: str):
     """The length annotator's tokenizer before this change: llama.cpp's vocab, one call per text."""
     from llama_cpp import Llama
@@ -176,11 +194,16 @@ def main() -> None:
     runs = {"baseline": (tmp / "baseline", 1, args.baseline_traces), "1": (tmp / "traces", 1, args.traces),
             "2": (tmp / "traces", 2, args.traces)}
     results: dict[str, list[tuple[float, ...]]] = {k: [] for k in runs}
+    together: list[float] = []  # the tokenizer alone in `cores` processes at once, around each --workers 2 run
     for _ in range(args.repeats):  # interleaved, so a load change hits every setting alike
         for key, (folder, workers, n) in runs.items():
+            if key == "2":
+                together.append(concurrent_tokenizer_rate(tmp / "probe", cores))
             before = tokenizer_rate(tmp / "probe")
             wall, cpu = timed_run(folder, tmp / "out", workers, baseline=key == "baseline")
             after = tokenizer_rate(tmp / "probe")
+            if key == "2":
+                together.append(concurrent_tokenizer_rate(tmp / "probe", cores))
             rate, cpu_rate = (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
             results[key].append((n / wall, rate, n / cpu, cpu_rate))
             print(f"{key:8s} {n / wall:7.1f} traces/s wall, {n / cpu:7.1f} per CPU-s (tokenizer "
@@ -215,6 +238,13 @@ def main() -> None:
                      f"{per_cpu / (cpu_rate / tokens_per_trace):.2f} |")
     lines += ["", f"`--workers 2` vs one process: {best['2'][0] / best['1'][0]:.2f}x; vs before: "
               f"{best['2'][0] / best['baseline'][0]:.2f}x.", ""]
+    if together:
+        measured = max(together) / tokens_per_trace
+        one = best["2"][1]
+        lines += [f"The tokenizer alone in {cores} processes at once (probed before and after each `--workers 2` "
+                  f"run): {min(together) / 1e3:.0f}k-{max(together) / 1e3:.0f}k tokens/s summed, "
+                  f"{max(together) / (cores * one):.2f} of {cores} x the one-thread probe; as a ceiling that is "
+                  f"{measured:.0f} traces/s, and `--workers 2` reaches {best['2'][0] / measured:.2f} of it.", ""]
     block = "\n".join(lines)
     print(block)
     if args.append:
