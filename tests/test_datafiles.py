@@ -199,7 +199,7 @@ def test_nested_columns_keep_compression_and_dictionary_next_to_an_uncompressed_
 def test_read_ahead_keeps_order_holds_at_most_two_items_and_raises_where_the_source_failed():
     import threading
 
-    from naturalthoughts.core.datafiles import read_ahead
+    from naturalthoughts.core.readahead import read_ahead
 
     produced: list[int] = []
 

@@ -12,7 +12,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from naturalthoughts.core.datafiles import (READ_BATCH_ROWS, TEXT_CHUNK_ROWS, _conform_table, data_files, dataset_schema,
-                                            from_storage, logical_schema, read_ahead)
+                                            from_storage, logical_schema)
+from naturalthoughts.core.readahead import read_ahead
 
 
 def _files(path: str | os.PathLike | Sequence[Path]) -> list[Path]:

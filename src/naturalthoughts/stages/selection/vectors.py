@@ -15,7 +15,8 @@ from typing import Iterable, Iterator
 import numpy as np
 import pyarrow as pa
 
-from naturalthoughts.core.datafiles import iter_batches, read_ahead, read_vector_column, vector_chunk_matrix
+from naturalthoughts.core.datafiles import iter_batches, read_vector_column, vector_chunk_matrix
+from naturalthoughts.core.readahead import read_ahead
 
 # float dtype -> (same-size unsigned int, exponent mask, all bits but the sign), for validity checks on bit patterns
 _FLOAT_BITS = {"float16": (np.uint16, 0x7C00, 0x7FFF), "float32": (np.uint32, 0x7F800000, 0x7FFFFFFF),
