@@ -109,3 +109,33 @@ def test_folder_cache_one_file_per_writer_reads_the_others(tmp_path):
     c.close()
     # the other writers' files were only read
     assert {f: ((folder / f).stat().st_mtime_ns, (folder / f).read_bytes()) for f in files} == before
+
+
+def _open_cache_after(barrier, path, results):
+    from naturalthoughts.llm.cache import RequestCache
+
+    barrier.wait()
+    try:
+        RequestCache(path)
+        results.put("ok")
+    except Exception as exc:  # noqa: BLE001 - reported to the test
+        results.put(repr(exc))
+
+
+def test_processes_opening_one_new_cache_file_together_all_succeed(tmp_path):
+    """Ray actors open one cache file at once; switching a new file to WAL used to fail ("database is locked")
+    for ~4 % of such opens, which made a default-flags `--executor ray` run fail now and then."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    outcomes = []
+    for trial in range(15):
+        barrier, results = ctx.Barrier(4), ctx.Queue()
+        procs = [ctx.Process(target=_open_cache_after, args=(barrier, tmp_path / f"c{trial}.sqlite", results))
+                 for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(timeout=120)
+        outcomes += [results.get(timeout=10) for _ in procs]
+    assert outcomes == ["ok"] * 60, [o for o in outcomes if o != "ok"][:3]

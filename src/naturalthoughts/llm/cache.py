@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -68,6 +69,25 @@ def _is_folder(path: str | os.PathLike | None) -> bool:
     return path is not None and (Path(path).is_dir() or str(path).endswith(("/", os.sep)))
 
 
+def _switch_to_wal(db: sqlite3.Connection, seconds: float = 60.0) -> None:
+    """``PRAGMA journal_mode=WAL``, retried while another connection holds the lock it needs.
+
+    SQLite answers "database is locked" at once, without its busy timeout, when several processes switch a new
+    file to WAL together (two Ray actors opening one cache file: 5 of 120 opens failed in a test of four
+    processes at a time), so the switch backs off and tries again for up to ``seconds``.
+    """
+    deadline, delay = time.monotonic() + seconds, 0.005
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(2 * delay, 0.25)
+
+
 class RequestCache:
     """A persistent map from request key to :class:`Completion`.
 
@@ -86,7 +106,7 @@ class RequestCache:
         self._lock = threading.Lock()
         # check_same_thread=False: HTTP backends call put() from their event-loop thread; the lock serialises.
         self._db = sqlite3.connect(self.path, timeout=60, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        _switch_to_wal(self._db)
         # NORMAL is durable against process crashes in WAL mode (only an OS crash can lose the last commits).
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS completions (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
