@@ -48,21 +48,6 @@ def row_key_column(table: pa.Table) -> str:
     return "trace_id" if "trace_id" in table.column_names else SHARD_COLUMN
 
 
-def order_like(table: pa.Table, ids_in_order: Sequence[str], column: str = SHARD_COLUMN) -> pa.Table:
-    """Rows of ``table`` sorted by where their ``column`` value first appears in ``ids_in_order``.
-
-    Rows sharing an id keep their relative order (samples 0..n-1 of one question); ids not in the list go last.
-    """
-    position: dict[str, int] = {}
-    for i, row_id in enumerate(ids_in_order):
-        position.setdefault(row_id, i)
-    unknown = len(position)
-    keys = np.fromiter((position.get(v, unknown) for v in table.column(column).to_pylist()), dtype=np.int64,
-                       count=table.num_rows)
-    order = np.lexsort((np.arange(table.num_rows), keys))  # stable: by position, then by current row order
-    return table.take(pa.array(order))
-
-
 def _load_shard(path: Path) -> tuple[Manifest, Shard]:
     if not path.is_dir():
         raise MergeError(f"{path}: not a folder (expected a stage output written with --shard I/N)")
@@ -186,7 +171,7 @@ def _merged_rows(files: Sequence[Sequence[Path]], schema: pa.Schema, keys: Seque
             yield from _stream(fs, schema, chunk_rows)
         return
     positions = []
-    for k in keys:  # an id missing from the input goes last, as in order_like
+    for k in keys:  # an id missing from the input goes last
         found = pc.index_in(k.column(SHARD_COLUMN), value_set=input_ids)
         positions.append(pc.fill_null(found, len(input_ids)).to_numpy().astype(np.int64))
     concatenated = np.concatenate(positions) if positions else np.zeros(0, np.int64)
@@ -292,4 +277,4 @@ def merge_shards(shard_dirs: Iterable[str | os.PathLike], out_dir: str | os.Path
     return manifest
 
 
-__all__ = ["MergeError", "merge_shards", "order_like", "row_key_column", "sum_counts"]
+__all__ = ["MergeError", "merge_shards", "row_key_column", "sum_counts"]
