@@ -157,8 +157,7 @@ def _wanted_rows(files: Sequence[Path], schema: pa.Schema, wanted: Any) -> Itera
             if b > a:
                 pieces.append(batch.take(pa.array(wanted_here[a:b] - start)))
             start += batch.num_rows
-        rows = pa.Table.from_batches(pieces) if pieces else pf.schema_arrow.empty_table().select(names)
-        return lo, hi, _conform_table(rows, schema)
+        return lo, hi, _conform_table(pa.Table.from_batches(pieces), schema)  # hi > lo: never empty
 
     yield from read_ahead(map(read, groups))
 

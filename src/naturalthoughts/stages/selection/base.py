@@ -317,22 +317,26 @@ def acceptance_passes(p: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarr
     return order, passes
 
 
+def selection_threads() -> int:
+    """Threads selection may use now: the idle cores (``NATURALTHOUGHTS_THREADS=N`` or the older
+    ``NATURALTHOUGHTS_SELECT_THREADS`` forces it)."""
+    from naturalthoughts.core.threads import idle_cores
+
+    forced = os.environ.get("NATURALTHOUGHTS_SELECT_THREADS")
+    return int(forced) if forced else idle_cores()
+
+
 @contextmanager
 def compute_threads() -> Iterator[None]:
     """Run BLAS/OpenMP work (and faiss, where a caller uses it) on the cores that are idle right now.
 
     OpenMP and OpenBLAS workers spin at their barriers; on a shared 2-core machine at load 10 that made faiss
-    k-means 7x *slower* with 2 threads than with 1 (measured). The count is
-    :func:`naturalthoughts.core.threads.idle_cores` (``NATURALTHOUGHTS_THREADS=N`` or the older
-    ``NATURALTHOUGHTS_SELECT_THREADS`` forces it). Nothing that decides a selection may depend on it: see
-    ``semantic.train_kmeans``.
+    k-means 7x *slower* with 2 threads than with 1 (measured). The count is :func:`selection_threads`.
+    Nothing that decides a selection may depend on it: see ``semantic.train_kmeans``.
     """
     from threadpoolctl import threadpool_limits
 
-    from naturalthoughts.core.threads import idle_cores
-
-    forced = os.environ.get("NATURALTHOUGHTS_SELECT_THREADS")
-    threads = int(forced) if forced else idle_cores()
+    threads = selection_threads()
     faiss = sys.modules.get("faiss")  # only when a caller already uses it: faiss is an optional extra
     previous = faiss.omp_get_max_threads() if faiss is not None else None
     if faiss is not None:

@@ -30,6 +30,7 @@ from naturalthoughts.stages.selection.base import (
     balanced_quotas,
     compute_threads,
     round_robin,
+    selection_threads,
 )
 
 HDBSCAN_MAX_ROWS = 100_000
@@ -183,9 +184,7 @@ def _map_threads(fn, items: np.ndarray) -> list:
 
     from threadpoolctl import threadpool_limits
 
-    from naturalthoughts.core.threads import idle_cores
-
-    threads = min(idle_cores(), len(items))
+    threads = min(selection_threads(), len(items))
     if threads <= 1:
         return [fn(int(i)) for i in items]
     with threadpool_limits(limits=1), ThreadPoolExecutor(threads) as workers:
